@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "opsbook",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "opsbook", targets: ["opsbook"]),
+        .library(name: "OpsbookKit", targets: ["OpsbookKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        // cmark-gfm from Debian (libcmark-gfm-dev + libcmark-gfm-extensions-dev).
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(
+            name: "OpsbookKit",
+            dependencies: [
+                "CCmarkGFM",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Render/Templates"), .copy("Render/Assets")]
+        ),
+        .executableTarget(
+            name: "opsbook",
+            dependencies: [
+                "OpsbookKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "OpsbookKitTests",
+            dependencies: ["OpsbookKit"],
+            exclude: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

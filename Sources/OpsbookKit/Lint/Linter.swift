@@ -1,0 +1,70 @@
+import Foundation
+
+/// A lint rule looks at the loaded handbook and returns problems; it never runs anything.
+public protocol LintRule: Sendable {
+    func check(_ handbook: Handbook) -> [Diagnostic]
+}
+
+/// Runs every rule and returns all problems, not just the first.
+public struct Linter: Sendable {
+    public var rules: [any LintRule]
+
+    public init(rules: [any LintRule] = Linter.defaultRules) {
+        self.rules = rules
+    }
+
+    public static let defaultRules: [any LintRule] = [
+        DuplicateCheckID(), UnknownCheckReference(), BrokenPageLink(), UnmarkedMutation(),
+        TranscriptProblems(), CheckCannotFail(),
+    ]
+
+    public func lint(_ handbook: Handbook) -> [Diagnostic] {
+        rules.flatMap { $0.check(handbook) }
+    }
+}
+
+struct DuplicateCheckID: LintRule {
+    func check(_ handbook: Handbook) -> [Diagnostic] {
+        var first: [String: CheckBlock] = [:]
+        var out: [Diagnostic] = []
+        for block in handbook.checks {
+            if let earlier = first[block.id] {
+                out.append(.error("check.duplicate-id", "check id `\(block.id)` is already used at \(earlier.position); ids are unique in the whole handbook", at: block.position))
+            } else {
+                first[block.id] = block
+            }
+        }
+        return out
+    }
+}
+
+struct UnknownCheckReference: LintRule {
+    func check(_ handbook: Handbook) -> [Diagnostic] {
+        let ids = Set(handbook.checks.map(\.id))
+        return handbook.criteria.flatMap(\.references).compactMap { ref in
+            ids.contains(ref.id) ? nil
+                : .error("check.unknown-reference", "`check:\(ref.id)` names no check in the handbook", at: ref.position)
+        }
+    }
+}
+
+struct BrokenPageLink: LintRule {
+    func check(_ handbook: Handbook) -> [Diagnostic] {
+        let root = URL(fileURLWithPath: handbook.root)
+        var out: [Diagnostic] = []
+        for page in handbook.pages {
+            let folder = (page.path as NSString).deletingLastPathComponent
+            for link in page.links {
+                let file = link.url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                let target = file.split(separator: "?").first.map(String.init) ?? file
+                guard !target.isEmpty else { continue }
+                let decoded = target.removingPercentEncoding ?? target
+                let full = root.appendingPathComponent(folder).appendingPathComponent(decoded).standardizedFileURL.path
+                if !FileManager.default.fileExists(atPath: full) {
+                    out.append(.error("link.broken", "link to `\(link.url)`: no such file (\((folder as NSString).appendingPathComponent(decoded)))", at: link.position))
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,46 @@
+/// Transcript syntax: invalid regexes, output before the first command, a misplaced `[N]`.
+struct TranscriptProblems: LintRule {
+    func check(_ handbook: Handbook) -> [Diagnostic] {
+        handbook.checks.filter(\.isTranscript).flatMap { block in
+            TranscriptParser().parse(block.body, firstLine: block.firstBodyLine).1.map {
+                .error("transcript.syntax", $0.message, at: SourcePosition(path: block.page, line: $0.line, column: $0.column))
+            }
+        }
+    }
+}
+
+/// A check that cannot fail is a false pass waiting to happen: an empty body, a script that ends
+/// in `true`/`exit 0`/`|| true`, or a transcript with no expected output whose commands all end
+/// in `|| true`.
+struct CheckCannotFail: LintRule {
+    func check(_ handbook: Handbook) -> [Diagnostic] {
+        handbook.checks.compactMap { block in
+            guard let reason = reason(block) else { return nil }
+            return .warning("check.cannot-fail", "this check cannot fail: \(reason)", at: block.position)
+        }
+    }
+
+    private func reason(_ block: CheckBlock) -> String? {
+        let lines = block.body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard let last = lines.last else { return "its body is empty" }
+        if block.isTranscript {
+            let (transcript, _) = TranscriptParser().parse(block.body, firstLine: block.firstBodyLine)
+            let allForced = transcript.commands.allSatisfy {
+                $0.judgesExitOnly && $0.expectedExit == nil && Self.endsInTrue($0.command)
+            }
+            return allForced ? "every command ends in `|| true` and no output is expected" : nil
+        }
+        if last == "true" || last == ":" || last == "exit 0" || Self.endsInTrue(last) {
+            return "the script ends in `\(last)`, so it always exits 0"
+        }
+        return nil
+    }
+
+    static func endsInTrue(_ command: String) -> Bool {
+        let t = command.trimmingCharacters(in: .whitespaces)
+        return t.hasSuffix("|| true") || t.hasSuffix("|| :") || t.hasSuffix("||true")
+    }
+}
+
+import Foundation

@@ -1,0 +1,103 @@
+import Foundation
+import Yams
+
+/// Splits the `---` front matter off a page and decodes it into `FrontMatter`.
+struct FrontMatterDecoder {
+    var path: String
+
+    /// The page text with its front matter lines blanked out (not removed), so cmark's line
+    /// numbers stay the file's own.
+    struct Split {
+        var yaml: String?
+        var body: String
+        /// File line of the first YAML line.
+        var yamlFirstLine = 2
+    }
+
+    func split(_ text: String) -> (Split, Diagnostic?) {
+        var lines = text.components(separatedBy: "\n")
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return (Split(yaml: nil, body: text), nil) }
+        guard let close = lines.indices.dropFirst().first(where: {
+            let l = lines[$0].trimmingCharacters(in: .whitespaces)
+            return l == "---" || l == "..."
+        }) else {
+            let d = Diagnostic.error("frontmatter.unclosed", "front matter starts with `---` but is never closed by a `---` line",
+                                     at: SourcePosition(path: path, line: 1))
+            return (Split(yaml: nil, body: text), d)
+        }
+        let yaml = lines[1..<close].joined(separator: "\n")
+        for i in 0...close { lines[i] = "" }
+        return (Split(yaml: yaml, body: lines.joined(separator: "\n")), nil)
+    }
+
+    func decode(_ yaml: String, firstLine: Int) -> (FrontMatter, [Diagnostic]) {
+        let file = YAMLFile(path: path, lineOffset: firstLine - 1)
+        var fm = FrontMatter()
+        let root: Node
+        switch file.parse(yaml) {
+        case .failure(let d): return (fm, [d])
+        case .success(nil): return (fm, [])
+        case .success(let node?): root = node
+        }
+        guard case .mapping(let mapping) = root else {
+            return (fm, [.error("frontmatter.type", "front matter must be a mapping of `key: value`", at: file.position(root))])
+        }
+        var problems: [Diagnostic] = []
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            if let problem = apply(key, value, to: &fm, file: file) { problems.append(problem) }
+        }
+        return (fm, problems)
+    }
+
+    /// Sets one key; returns the problem if its value has the wrong type.
+    private func apply(_ key: String, _ value: Node, to fm: inout FrontMatter, file: YAMLFile) -> Diagnostic? {
+        func set<T>(_ result: Result<T, Diagnostic>, _ assign: (T) -> Void) -> Diagnostic? {
+            switch result {
+            case .success(let v): assign(v); return nil
+            case .failure(let d): return d
+            }
+        }
+        switch key {
+        case "title": return set(file.string(value, key)) { fm.title = $0 }
+        case "owner": return set(file.string(value, key)) { fm.owner = $0 }
+        case "component": return set(file.string(value, key)) { fm.component = $0 }
+        case "order": return set(file.int(value, key)) { fm.order = $0 }
+        case "phase": return set(file.int(value, key)) { fm.phase = $0 }
+        case "tags": return set(file.strings(value, key)) { fm.tags = $0 }
+        case "starts": return set(file.day(value, key)) { fm.starts = $0 }
+        case "due": return set(file.day(value, key)) { fm.due = $0 }
+        case "last-reviewed": return set(file.day(value, key)) { fm.lastReviewed = $0 }
+        case "kind":
+            guard let s = value.string, let kind = PageKind(rawValue: s) else {
+                return .error("frontmatter.kind", "`kind` must be one of phase, runbook, guide, page; got \(YAMLFile.show(value))", at: file.position(value))
+            }
+            fm.kind = kind
+        case "severity":
+            guard let s = value.string, let sev = Severity(rawValue: s.uppercased()) else {
+                return .error("frontmatter.severity", "`severity` must be one of P0, P1, P2, P3; got \(YAMLFile.show(value))", at: file.position(value))
+            }
+            fm.severity = sev
+        case "review-every":
+            guard let s = value.string, let days = Self.days(s) else {
+                return .error("frontmatter.review-every", "`review-every` must be a number of days, weeks or months such as 90d, 12w, 6m; got \(YAMLFile.show(value))", at: file.position(value))
+            }
+            fm.reviewEveryDays = days
+        default:
+            fm.extra[key] = value.string ?? YAMLFile.show(value)
+        }
+        return nil
+    }
+
+    /// `90d`, `12w`, `6m` (30-day months), `1y` (365 days).
+    static func days(_ text: String) -> Int? {
+        guard let unit = text.last, let n = Int(text.dropLast()), n > 0 else { return nil }
+        switch unit {
+        case "d": return n
+        case "w": return n * 7
+        case "m": return n * 30
+        case "y": return n * 365
+        default: return nil
+        }
+    }
+}

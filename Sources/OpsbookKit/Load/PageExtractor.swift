@@ -1,0 +1,216 @@
+import Foundation
+
+/// Walks one parsed page and pulls out what opsbook acts on: headings (with anchors), acceptance
+/// criteria, check blocks, `check:ID` references and relative links. Pure: no I/O.
+struct PageExtractor {
+    var path: String
+    var idSlug: String
+    /// The page's lines, to find columns cmark does not report (inline code spans, info-string words).
+    var lines: [Substring]
+
+    struct Output {
+        var headings: [Heading] = []
+        var criteria: [Criterion] = []
+        var checks: [CheckBlock] = []
+        var links: [PageLink] = []
+        var problems: [Diagnostic] = []
+    }
+
+    func extract(_ document: MarkdownNode) -> Output {
+        var out = Output()
+        var anchors = AnchorMaker()
+        visit(document, criterion: nil, block: document.position, into: &out, anchors: &anchors)
+        // An id-less check is named `<page-slug>-<n>`, counting id-less checks on the page.
+        var generated = 0
+        for i in out.checks.indices where out.checks[i].hasGeneratedID {
+            generated += 1
+            out.checks[i].id = "\(idSlug)-\(generated)"
+        }
+        for i in out.criteria.indices {
+            let nested = out.checks.filter { $0.criterionIndex == i }.map(\.id)
+            out.criteria[i].checkIDs = nested + out.criteria[i].checkIDs
+        }
+        return out
+    }
+
+    private func visit(_ node: MarkdownNode, criterion: Int?, block: SourcePosition?, into out: inout Output,
+                       anchors: inout AnchorMaker) {
+        var criterion = criterion
+        let here = node.position ?? block
+        switch node.kind {
+        case .heading(let level):
+            let text = node.plainText.trimmingCharacters(in: .whitespaces)
+            out.headings.append(Heading(level: level, text: text, anchor: anchors.make(text), line: node.position?.line ?? 0))
+        case .taskItem(let checked):
+            criterion = out.criteria.count
+            out.criteria.append(makeCriterion(node, checked: checked))
+        case .codeBlock(let info, let fenced):
+            if fenced { out.problems += fenceProblems(node) }
+            if CheckInfoParser.isCheck(info) {
+                out.checks.append(makeCheck(node, info: info, criterion: criterion, problems: &out.problems))
+            }
+        case .link(let url, _), .image(let url, _):
+            if let position = here, Self.isRelative(url) { out.links.append(PageLink(url: url, position: position)) }
+        default:
+            break
+        }
+        for child in node.children {
+            visit(child, criterion: criterion, block: here, into: &out, anchors: &anchors)
+        }
+    }
+
+    // MARK: criteria
+
+    private func makeCriterion(_ item: MarkdownNode, checked: Bool) -> Criterion {
+        let position = item.position ?? SourcePosition(path: path, line: 1)
+        let ownText = item.children.filter {
+            if case .paragraph = $0.kind { return true } else { return false }
+        }
+        let text = ownText.map(\.plainText).joined(separator: " ")
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let refs = references(in: ownText, item: item)
+        return Criterion(page: path, position: position, text: text, claimedDone: checked,
+                         checkIDs: refs.map(\.id), references: refs)
+    }
+
+    /// `check:ID` code spans in the item's own paragraphs. cmark gives code spans no position, so
+    /// the column is found in the source lines of the item.
+    private func references(in paragraphs: [MarkdownNode], item: MarkdownNode) -> [CheckReference] {
+        var refs: [CheckReference] = []
+        var searchFrom: [String: Int] = [:]
+        for paragraph in paragraphs {
+            paragraph.walk { node in
+                guard case .code = node.kind else { return }
+                let literal = node.literal.trimmingCharacters(in: .whitespaces)
+                guard literal.hasPrefix("check:") else { return }
+                let id = String(literal.dropFirst("check:".count))
+                let position = locate("check:" + id, from: paragraph.position?.line ?? item.position?.line ?? 1,
+                                      to: item.endLine, skip: searchFrom[id, default: 0])
+                searchFrom[id, default: 0] += 1
+                refs.append(CheckReference(id: id, position: position))
+            }
+        }
+        return refs
+    }
+
+    /// The position of the `skip`-th occurrence of `needle` between two file lines.
+    private func locate(_ needle: String, from first: Int, to last: Int?, skip: Int) -> SourcePosition {
+        var seen = 0
+        let end = min(last ?? first, lines.count)
+        var lineNumber = max(1, first)
+        while lineNumber <= end {
+            let line = lines[lineNumber - 1]
+            var rest = line[...]
+            while let r = rest.range(of: needle) {
+                if seen == skip {
+                    return SourcePosition(path: path, line: lineNumber, column: line[..<r.lowerBound].utf8.count + 1)
+                }
+                seen += 1
+                rest = rest[r.upperBound...]
+            }
+            lineNumber += 1
+        }
+        return SourcePosition(path: path, line: first)
+    }
+
+    // MARK: check blocks
+
+    private func makeCheck(_ node: MarkdownNode, info: String, criterion: Int?, problems: inout [Diagnostic]) -> CheckBlock {
+        let position = node.position ?? SourcePosition(path: path, line: 1)
+        let parsed = CheckInfoParser().parse(info)
+        for problem in parsed.problems {
+            problems.append(.error(problem.code, problem.message, at: columnOf(problem.token, onLine: position)))
+        }
+        return CheckBlock(id: parsed.id ?? "", hasGeneratedID: parsed.id == nil, attributes: parsed.attributes,
+                          body: node.literal, page: path, position: position, criterionIndex: criterion)
+    }
+
+    private func columnOf(_ token: String, onLine position: SourcePosition) -> SourcePosition {
+        guard position.line <= lines.count, let r = lines[position.line - 1].range(of: token) else { return position }
+        let line = lines[position.line - 1]
+        return SourcePosition(path: path, line: position.line, column: line[..<r.lowerBound].utf8.count + 1)
+    }
+
+    // MARK: fences
+
+    /// A fence that is never closed swallows the rest of the page; a fence line with an info string
+    /// inside a block of the same fence (seed 002's runbook template) closes the outer block early.
+    /// cmark accepts both silently, so they are found here from the source lines.
+    private func fenceProblems(_ node: MarkdownNode) -> [Diagnostic] {
+        guard let start = node.position, start.line <= lines.count,
+              let fence = Self.fence(lines[start.line - 1]) else { return [] }
+        var problems: [Diagnostic] = []
+        let end = node.endLine ?? start.line
+        let closed = end > start.line && end <= lines.count && Self.isClosing(lines[end - 1], fence)
+        if !closed {
+            problems.append(.error("fence.unclosed", "code fence `\(String(repeating: fence.char, count: fence.count))` opened here is never closed; it swallows everything after it", at: start))
+        }
+        let bodyEnd = closed ? end - 1 : min(end, lines.count)
+        if start.line + 1 <= bodyEnd {
+            for n in (start.line + 1)...bodyEnd {
+                guard let inner = Self.fence(lines[n - 1]), inner.char == fence.char, inner.count >= fence.count,
+                      !inner.info.isEmpty else { continue }
+                problems.append(.error("fence.nested", "fence `\(String(repeating: inner.char, count: inner.count))\(inner.info)` inside a block opened with the same fence at line \(start.line): the inner closing fence ends the outer block; open the outer block with a longer fence (e.g. ````)",
+                                       at: SourcePosition(path: path, line: n, column: Self.indent(lines[n - 1]) + 1)))
+            }
+        }
+        return problems
+    }
+
+    struct Fence { var char: Character; var count: Int; var info: String }
+
+    static func fence(_ line: Substring) -> Fence? {
+        let trimmed = line.drop { $0 == " " || $0 == ">" || $0 == "\t" }
+        guard let c = trimmed.first, c == "`" || c == "~" else { return nil }
+        let run = trimmed.prefix { $0 == c }.count
+        guard run >= 3 else { return nil }
+        return Fence(char: c, count: run, info: trimmed.dropFirst(run).trimmingCharacters(in: .whitespaces))
+    }
+
+    private static func isClosing(_ line: Substring, _ open: Fence) -> Bool {
+        guard let f = fence(line) else { return false }
+        return f.char == open.char && f.count >= open.count && f.info.isEmpty
+    }
+
+    private static func indent(_ line: Substring) -> Int { line.prefix { $0 == " " }.count }
+
+    static func isRelative(_ url: String) -> Bool {
+        !url.isEmpty && !url.hasPrefix("#") && !url.hasPrefix("/") && !url.contains(":")
+    }
+}
+
+/// Heading anchors: ASCII lowercased, spaces to hyphens, CJK and other letters kept, punctuation
+/// dropped, duplicates suffixed `-1`, `-2`. Same input, same anchors, on every build.
+struct AnchorMaker {
+    private var used: [String: Int] = [:]
+
+    mutating func make(_ text: String) -> String {
+        let base = Self.slug(text)
+        guard let n = used[base] else {
+            used[base] = 0
+            return base
+        }
+        var k = n + 1
+        while used["\(base)-\(k)"] != nil { k += 1 }
+        used[base] = k
+        used["\(base)-\(k)"] = 0
+        return "\(base)-\(k)"
+    }
+
+    static func slug(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                let c = Character(scalar)
+                if c.isLetter || c.isNumber || c == "_" { out += c.lowercased() }
+                else if (c == " " || c == "-") && !out.hasSuffix("-") && !out.isEmpty { out += "-" }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                out.unicodeScalars.append(scalar)
+            } else if scalar.properties.isWhitespace && !out.hasSuffix("-") && !out.isEmpty {
+                out += "-"
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? "section" : out
+    }
+}

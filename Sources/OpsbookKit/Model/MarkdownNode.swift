@@ -1,0 +1,45 @@
+/// A Markdown node as Swift data: what cmark-gfm parsed, with no C pointers left in it.
+/// `position` is nil when cmark reported none (it does not for most inline nodes).
+public struct MarkdownNode: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case document, blockQuote, list(ordered: Bool, start: Int, tight: Bool), item, taskItem(checked: Bool)
+        case codeBlock(info: String, fenced: Bool), htmlBlock, paragraph, heading(level: Int), thematicBreak
+        case table(alignments: [String]), tableRow(header: Bool), tableCell
+        case text, softBreak, lineBreak, code, htmlInline, emphasis, strong, strikethrough
+        case link(url: String, title: String), image(url: String, title: String)
+        case footnoteReference, footnoteDefinition
+        /// A node type this version of opsbook does not know; rendered as its plain text.
+        case unknown(String)
+    }
+
+    public var kind: Kind
+    public var literal: String
+    public var position: SourcePosition?
+    public var endLine: Int?
+    public var children: [MarkdownNode]
+
+    public init(kind: Kind, literal: String = "", position: SourcePosition? = nil, endLine: Int? = nil,
+                children: [MarkdownNode] = []) {
+        self.kind = kind
+        self.literal = literal
+        self.position = position
+        self.endLine = endLine
+        self.children = children
+    }
+
+    /// The text a reader sees, without markup: used for titles, anchors and criterion text.
+    public var plainText: String {
+        switch kind {
+        case .text, .code, .htmlInline: return literal
+        case .softBreak, .lineBreak: return " "
+        case .list, .codeBlock, .htmlBlock: return ""
+        default: return children.map(\.plainText).joined()
+        }
+    }
+
+    /// Depth-first, parents before children.
+    public func walk(_ visit: (MarkdownNode) -> Void) {
+        visit(self)
+        for child in children { child.walk(visit) }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+public enum CheckStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case passed, failed, timedOut = "timed-out", errored, skipped
+
+    /// Failed, errored and timed-out checks all make their criterion fail.
+    public var isFailure: Bool { self == .failed || self == .timedOut || self == .errored }
+}
+
+/// What happened when one check block ran (or why it did not).
+public struct CheckResult: Hashable, Sendable {
+    public var id: String
+    public var page: String
+    public var line: Int
+    public var status: CheckStatus
+    /// Exit status of the last attempt's shell; nil when it never ran or was killed.
+    public var exit: Int?
+    public var durationMilliseconds: Int
+    public var attempts: Int
+    /// Why it was skipped or errored, or what failed in words.
+    public var reason: String?
+    /// Redacted; at most `Output.keptBytes`, the tail kept.
+    public var output: String
+    public var outputTruncated: Bool
+    /// Unified-style diff of expected vs actual, redacted; nil when nothing to show.
+    public var diff: String?
+    public var startedAt: Date?
+    /// The commands as the author wrote them, for the site.
+    public var commands: [String]
+
+    public init(id: String, page: String, line: Int, status: CheckStatus, exit: Int? = nil,
+                durationMilliseconds: Int = 0, attempts: Int = 0, reason: String? = nil, output: String = "",
+                outputTruncated: Bool = false, diff: String? = nil, startedAt: Date? = nil, commands: [String] = []) {
+        self.id = id
+        self.page = page
+        self.line = line
+        self.status = status
+        self.exit = exit
+        self.durationMilliseconds = durationMilliseconds
+        self.attempts = attempts
+        self.reason = reason
+        self.output = output
+        self.outputTruncated = outputTruncated
+        self.diff = diff
+        self.startedAt = startedAt
+        self.commands = commands
+    }
+}

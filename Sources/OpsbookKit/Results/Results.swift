@@ -1,0 +1,40 @@
+import Foundation
+
+/// One run's verdicts: what the site, the terminal and the JSON file report.
+public struct Results: Sendable {
+    public var target: String?
+    public var started: Date?
+    public var finished: Date?
+    /// Nil when checks were not run (`--no-checks`).
+    public var checks: [CheckResult]?
+    public var criteria: [CriterionVerdict]
+
+    public init(handbook: Handbook, checks: [CheckResult]?, attestations: [Attestation], target: String?,
+                started: Date?, finished: Date?, today: Day) {
+        self.target = target
+        self.started = started
+        self.finished = finished
+        self.checks = checks
+        let byID = checks.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
+        criteria = handbook.criteria.map { criterion in
+            let attestation = attestations.first { $0.page == criterion.page && criterion.text.hasPrefix($0.criterionPrefix) }
+            return CriterionJudge.judge(criterion, results: byID, attestation: attestation, today: today)
+        }
+    }
+
+    public var checkByID: [String: CheckResult] {
+        Dictionary((checks ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func verdicts(forPage path: String) -> [CriterionVerdict] {
+        criteria.filter { $0.criterion.page == path }
+    }
+
+    public var anyFailure: Bool {
+        (checks ?? []).contains { $0.status.isFailure } || criteria.contains { $0.status == .failed }
+    }
+
+    public func count(_ status: CheckStatus) -> Int { (checks ?? []).filter { $0.status == status }.count }
+    public func count(_ status: CriterionStatus) -> Int { criteria.filter { $0.status == status }.count }
+    public var claimedFailing: [CriterionVerdict] { criteria.filter(\.isClaimedFailing) }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import OpsbookKit
+
+struct LintCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lint", abstract: "Parse everything, report every problem, run nothing.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let (_, diagnostics) = try Stages.loadAndLint(common)
+        DiagnosticPrinter(format: common.format).print(diagnostics)
+        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
+    }
+}
+
+/// The stages every command starts with.
+enum Stages {
+    static func loadAndLint(_ common: CommonOptions) throws -> (Handbook, [Diagnostic]) {
+        do {
+            let (handbook, loadProblems) = try HandbookLoader(root: common.rootURL).load()
+            return (handbook, loadProblems + Linter().lint(handbook))
+        } catch let error as HandbookLoader.LoadError {
+            throw ExitStatus.usage(error.description)
+        }
+    }
+}
+
+extension Stages {
+    static func themeFolder(_ root: URL) -> URL? {
+        let theme = root.appendingPathComponent("theme")
+        return FileManager.default.fileExists(atPath: theme.path) ? theme : nil
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import OpsbookKit
+
+@main
+struct OpsbookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "opsbook",
+        abstract: "Check and publish an ops handbook: run its check blocks, decide its acceptance criteria, render a static site.",
+        subcommands: [LintCommand.self, BuildCommand.self]
+    )
+}
+
+/// Options every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "The handbook's root (the folder holding content/ and checks/).")
+    var root: String = "."
+
+    @Option(name: .long, help: "How problems are printed: text or github (GitHub Actions annotations).")
+    var format: DiagnosticPrinter.Format = .text
+
+    @Flag(name: .long, help: "Treat warnings as errors.")
+    var strict = false
+
+    var rootURL: URL { URL(fileURLWithPath: root) }
+}
