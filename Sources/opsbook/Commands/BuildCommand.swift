@@ -6,23 +6,50 @@ struct BuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "build", abstract: "Lint, run the checks, render the site.")
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var run: RunOptions
     @Flag(name: .long, help: "Render without running checks; criteria with checks show as not-run.")
     var noChecks = false
+    @Flag(name: .long, help: "Do not build the search index.")
+    var noSearch = false
     @Option(name: .long, help: "Where the site is written.")
     var out: String = "site"
+    @Option(name: .long, help: "Reuse the results of an earlier run (a results JSON file) instead of running checks.")
+    var results: String?
 
     func run() async throws {
-        let (handbook, diagnostics) = try Stages.loadAndLint(common)
+        let (handbook, lint) = try Stages.loadAndLint(common)
+        var diagnostics = lint
+        var setup: RunSetup? = nil
+        if !noChecks {
+            setup = try Stages.setUpRun(handbook, root: common.rootURL, targetName: run.target)
+            diagnostics += setup!.diagnostics
+        } else {
+            diagnostics += ChecksFolder(root: common.rootURL).loadAttestations(for: handbook).1
+        }
         DiagnosticPrinter(format: common.format).print(diagnostics)
         let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
         if status != .success { throw status }
-        let today = Day.today()
-        let results = Results(handbook: handbook, checks: nil, attestations: [], target: nil,
-                              started: nil, finished: nil, today: today)
+
+        let verdicts = try decide(handbook, setup: setup)
         let outURL = URL(fileURLWithPath: out, relativeTo: common.rootURL).standardizedFileURL
         let theme = try Theme(override: Stages.themeFolder(common.rootURL))
-        try SiteRenderer(theme: theme, today: today).render(handbook, results, into: outURL)
+        try SiteRenderer(theme: theme, today: Day.today()).render(handbook, verdicts, into: outURL)
+        if let setup { SummaryPrinter(format: common.format).print(verdicts); _ = setup }
         print("opsbook: wrote \(handbook.pages.count) pages to \(outURL.path)")
-        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: results.anyFailure)
+        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: verdicts.anyFailure)
+    }
+
+    private func decide(_ handbook: Handbook, setup: RunSetup?) throws -> Results {
+        let today = Day.today()
+        guard let setup else {
+            let attestations = ChecksFolder(root: common.rootURL).loadAttestations(for: handbook).0
+            return Results(handbook: handbook, checks: nil, attestations: attestations, target: nil,
+                           started: nil, finished: nil, today: today)
+        }
+        let started = Date()
+        let checkResults = try Stages.runChecks(handbook.checks, setup: setup, root: common.rootURL, options: run,
+                                                reporter: ProgressReporter())
+        return Results(handbook: handbook, checks: checkResults, attestations: setup.attestations,
+                       target: setup.target.name, started: started, finished: Date(), today: today)
     }
 }

@@ -1,0 +1,194 @@
+import Foundation
+import Yams
+
+/// Reads `checks/`: targets.yaml, attestations.yaml and redact.yaml. Each problem is positioned.
+public struct ChecksFolder: Sendable {
+    public var root: URL
+
+    public init(root: URL) { self.root = root.standardizedFileURL }
+
+    public struct Targets: Sendable {
+        public var defaultName: String?
+        public var targets: [String: RunTarget]
+        public var names: [String] { targets.keys.sorted() }
+    }
+
+    // MARK: targets.yaml
+
+    public func loadTargets() -> (Targets, [Diagnostic]) {
+        let path = "checks/targets.yaml"
+        var targets = Targets(defaultName: nil, targets: [:])
+        guard let (map, file, problem) = mapping(at: path) else { return (targets, []) }
+        if let problem { return (targets, [problem]) }
+        var problems: [Diagnostic] = []
+        var recorded = RunTarget.defaultRecorded
+        for (k, v) in map where k.string == "record" {
+            switch file.strings(v, "record") {
+            case .success(let list): recorded = list
+            case .failure(let d): problems.append(d)
+            }
+        }
+        for (k, v) in map {
+            switch k.string ?? "" {
+            case "default": targets.defaultName = v.string
+            case "record": break
+            case "targets":
+                guard case .mapping(let entries) = v else { problems.append(file.typeError(v, "targets", "a mapping of target names")); continue }
+                for (nameNode, body) in entries {
+                    let name = nameNode.string ?? ""
+                    switch target(name, body, file: file, recorded: recorded) {
+                    case .success(let t): targets.targets[name] = t
+                    case .failure(let d): problems.append(d)
+                    }
+                }
+            default:
+                problems.append(.error("targets.key", "unknown key `\(k.string ?? "")` in targets.yaml; known: default, targets, record", at: file.position(k)))
+            }
+        }
+        if let d = targets.defaultName, targets.targets[d] == nil {
+            problems.append(.error("targets.default", "default target `\(d)` is not defined under `targets:`", at: SourcePosition(path: path, line: 1)))
+        }
+        return (targets, problems)
+    }
+
+    private func target(_ name: String, _ node: Node, file: YAMLFile, recorded: [String]) -> Result<RunTarget, Diagnostic> {
+        var t = RunTarget(name: name, recorded: recorded)
+        guard case .mapping(let map) = node else { return .failure(file.typeError(node, name, "a mapping")) }
+        for (k, v) in map {
+            let key = k.string ?? ""
+            switch key {
+            case "kube-context":
+                guard let s = v.string else { return .failure(file.typeError(v, key, "a string")) }
+                t.kubeContext = s
+            case "fixtures":
+                if let s = v.string, case .scalar = v { t.fixtures = [s] }
+                else if case .success(let list) = file.strings(v, key) { t.fixtures = list }
+                else { return .failure(file.typeError(v, key, "a folder or a list of folders")) }
+            case "env":
+                guard case .mapping(let env) = v else { return .failure(file.typeError(v, key, "a mapping of NAME: value")) }
+                for (ek, ev) in env {
+                    guard let name = ek.string, let value = ev.string else { return .failure(file.typeError(ev, key, "NAME: value pairs")) }
+                    t.env[name] = value
+                }
+            default:
+                return .failure(.error("targets.key", "unknown key `\(key)` for target `\(name)`; known: env, kube-context, fixtures", at: file.position(k)))
+            }
+        }
+        t.fixtures = t.fixtures.map { root.appendingPathComponent($0).standardizedFileURL.path }
+        return .success(t)
+    }
+
+    // MARK: attestations.yaml
+
+    /// Reads attestations and ties each to exactly one criterion of the handbook.
+    public func loadAttestations(for handbook: Handbook) -> ([Attestation], [Diagnostic]) {
+        let path = "checks/attestations.yaml"
+        guard let url = existing(path), let text = try? String(contentsOf: url, encoding: .utf8) else { return ([], []) }
+        let file = YAMLFile(path: path)
+        let node: Node
+        switch file.parse(text) {
+        case .failure(let d): return ([], [d])
+        case .success(nil): return ([], [])
+        case .success(let n?): node = n
+        }
+        guard case .sequence(let seq) = node else {
+            return ([], [.error("attestations.shape", "attestations.yaml is a list of sign-offs", at: file.position(node))])
+        }
+        var out: [Attestation] = []
+        var problems: [Diagnostic] = []
+        for item in seq {
+            switch attestation(item, file: file) {
+            case .failure(let d): problems.append(d)
+            case .success(let a):
+                let matches = handbook.criteria.filter { $0.page == a.page && $0.text.hasPrefix(a.criterionPrefix) }
+                if matches.count == 1 { out.append(a) }
+                else if matches.isEmpty {
+                    problems.append(.error("attestations.no-match", "no criterion on \(a.page) starts with \"\(a.criterionPrefix)\"", at: a.position))
+                } else {
+                    let lines = matches.map { String($0.position.line) }.joined(separator: ", ")
+                    problems.append(.error("attestations.ambiguous", "\"\(a.criterionPrefix)\" matches \(matches.count) criteria on \(a.page) (lines \(lines)); quote more of the text", at: a.position))
+                }
+            }
+        }
+        return (out, problems)
+    }
+
+    private func attestation(_ node: Node, file: YAMLFile) -> Result<Attestation, Diagnostic> {
+        guard case .mapping(let map) = node else { return .failure(file.typeError(node, "attestation", "a mapping")) }
+        var fields: [String: Node] = [:]
+        for (k, v) in map { fields[k.string ?? ""] = v }
+        for key in ["page", "criterion", "by", "on"] where fields[key] == nil {
+            return .failure(.error("attestations.missing", "attestation needs `\(key)`", at: file.position(node)))
+        }
+        for key in fields.keys where !["page", "criterion", "by", "on", "note", "expires"].contains(key) {
+            return .failure(.error("attestations.key", "unknown key `\(key)`; known: page, criterion, by, on, note, expires", at: file.position(node)))
+        }
+        do {
+            let on = try file.day(fields["on"]!, "on").get()
+            let expires = try fields["expires"].map { try file.day($0, "expires").get() }
+            return .success(Attestation(page: fields["page"]?.string ?? "", criterionPrefix: fields["criterion"]?.string ?? "",
+                                        by: fields["by"]?.string ?? "", on: on, note: fields["note"]?.string, expires: expires,
+                                        position: file.position(node)))
+        } catch let d as Diagnostic {
+            return .failure(d)
+        } catch {
+            return .failure(.error("attestations.shape", "\(error)", at: file.position(node)))
+        }
+    }
+
+    // MARK: redact.yaml
+
+    /// Extra redaction patterns: a list of regexes, or of `{pattern, replacement}`.
+    public func loadRedactor() -> (Redactor, [Diagnostic]) {
+        let path = "checks/redact.yaml"
+        guard let url = existing(path), let text = try? String(contentsOf: url, encoding: .utf8) else { return (Redactor(), []) }
+        let file = YAMLFile(path: path)
+        guard case .success(let node) = file.parse(text) else {
+            if case .failure(let d) = file.parse(text) { return (Redactor(), [d]) }
+            return (Redactor(), [])
+        }
+        guard let node else { return (Redactor(), []) }
+        guard case .sequence(let seq) = node else {
+            return (Redactor(), [.error("redact.shape", "redact.yaml is a list of patterns", at: file.position(node))])
+        }
+        var rules: [Redactor.Rule] = []
+        var problems: [Diagnostic] = []
+        for item in seq {
+            var pattern = item.string
+            var mask = Redactor.mask
+            if case .mapping(let map) = item {
+                for (k, v) in map {
+                    if k.string == "pattern" { pattern = v.string }
+                    if k.string == "replacement", let r = v.string { mask = r }
+                }
+            }
+            guard let p = pattern, let regex = try? Regex(p) else {
+                problems.append(.error("redact.pattern", "not a valid regular expression: \(pattern ?? YAMLFile.show(item))", at: file.position(item)))
+                continue
+            }
+            rules.append(Redactor.Rule(name: "redact.yaml", regex: regex, keepGroups: [], mask: mask))
+        }
+        return (Redactor(extra: rules), problems)
+    }
+
+    // MARK: helpers
+
+    private func existing(_ path: String) -> URL? {
+        let url = root.appendingPathComponent(path)
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    private func mapping(at path: String) -> (Node.Mapping, YAMLFile, Diagnostic?)? {
+        guard let url = existing(path) else { return nil }
+        let file = YAMLFile(path: path)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            return (Node.Mapping([]), file, .error("file.unreadable", "cannot read \(path)", at: nil))
+        }
+        switch file.parse(text) {
+        case .failure(let d): return (Node.Mapping([]), file, d)
+        case .success(.mapping(let m)?): return (m, file, nil)
+        case .success(let other):
+            return (Node.Mapping([]), file, .error("targets.shape", "\(path) must be a mapping", at: other.map(file.position) ?? SourcePosition(path: path, line: 1)))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// One attempt at one check: write the script, run it in a fresh folder, judge the output.
+extension CheckRunner {
+    func attemptOnce(_ check: CheckBlock, workspace: Workspace, replayState: URL) -> CheckResult {
+        var result = CheckResult(id: check.id, page: check.page, line: check.position.line, status: .errored,
+                                 commands: Self.commands(of: check))
+        let transcript = check.isTranscript
+            ? TranscriptScript(transcript: TranscriptParser().parse(check.body, firstLine: check.firstBodyLine).0) : nil
+        do {
+            let work = try workspace.newWorkingFolder(for: check.id)
+            defer { try? FileManager.default.removeItem(at: work) }
+            let script = try workspace.writeScript(transcript?.text ?? check.body, for: check.id)
+            let arguments = check.attributes.shell == .bash ? ["-o", "pipefail", script.path] : [script.path]
+            let process = ShellProcess(executable: check.attributes.shell.rawValue, arguments: arguments,
+                                       environment: environment(check, workspace: workspace, replayState: replayState),
+                                       workingDirectory: work.path, timeoutMilliseconds: check.attributes.timeoutMilliseconds)
+            let outcome = try process.run()
+            result.durationMilliseconds = outcome.durationMilliseconds
+            result.exit = outcome.exitStatus.map(Int.init)
+            judge(outcome, transcript: transcript, check: check, into: &result)
+            if let missing = FixtureReplayer.missingCalls(in: replayState), !missing.isEmpty {
+                result.status = .errored
+                result.reason = missing.map { "no fixture for: \($0)" }.joined(separator: "\n")
+            }
+        } catch {
+            result.status = .errored
+            result.reason = "\(error)"
+        }
+        result.reason = result.reason.map(redactor.redact)
+        return result
+    }
+
+    private func environment(_ check: CheckBlock, workspace: Workspace, replayState: URL) -> [String: String] {
+        var env = baseEnvironment
+        env.merge(target.env) { $1 }
+        env["PATH"] = workspace.path
+        env["OPSBOOK_TARGET"] = target.name
+        env["OPSBOOK_ROOT"] = root.path
+        env["OPSBOOK_CHECK_ID"] = check.id
+        if target.isReplay {
+            env["OPSBOOK_FIXTURE_INDEX"] = workspace.fixtureIndex.path
+            env["OPSBOOK_REPLAY_STATE"] = replayState.path
+        }
+        return env
+    }
+
+    private func judge(_ outcome: ShellProcess.Outcome, transcript: TranscriptScript?, check: CheckBlock,
+                       into result: inout CheckResult) {
+        let raw = String(decoding: outcome.output, as: UTF8.self)
+        if outcome.timedOut {
+            result.status = .timedOut
+            result.reason = "timed out after \(Double(check.attributes.timeoutMilliseconds) / 1000)s; its process group was killed"
+            let shown = transcript.map { strip(raw, marker: $0.marker) } ?? raw
+            keep(shown, truncated: outcome.outputTruncated, in: &result)
+            return
+        }
+        if let transcript {
+            judgeTranscript(raw, transcript, truncated: outcome.outputTruncated, into: &result)
+        } else {
+            keep(raw, truncated: outcome.outputTruncated, in: &result)
+            result.status = outcome.exitStatus == 0 ? .passed : .failed
+            if result.status == .failed {
+                result.reason = "exit status \(outcome.exitStatus.map(String.init) ?? "?"), expected 0"
+            }
+        }
+    }
+
+    private func judgeTranscript(_ raw: String, _ script: TranscriptScript, truncated: Bool, into result: inout CheckResult) {
+        let pieces = script.split(raw)
+        let commands = script.transcript.commands
+        var shown: [String] = []
+        var diffs: [String] = []
+        var reasons: [String] = []
+        for (command, piece) in zip(commands, pieces) {
+            shown.append(commands.count > 1 ? "$ \(command.command)\n\(piece.output)" : piece.output)
+            let verdict = CommandJudge.judge(command, output: piece.output, status: piece.status)
+            if let reason = verdict.reason {
+                reasons.append(commands.count > 1 ? "line \(command.line): \(reason)" : reason)
+                if let diff = verdict.diff {
+                    diffs.append(commands.count > 1 ? "@@ $ \(command.command) (line \(command.line)) @@\n" + diff : diff)
+                }
+            }
+        }
+        keep(shown.joined(separator: commands.count > 1 ? "\n" : ""), truncated: truncated, in: &result)
+        result.status = reasons.isEmpty ? .passed : .failed
+        result.reason = reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        result.diff = diffs.isEmpty ? nil : redactor.redact(diffs.joined())
+    }
+
+    private func strip(_ raw: String, marker: String) -> String {
+        raw.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(marker) }.joined(separator: "\n")
+    }
+
+    /// Redacts, then keeps the last `keptOutputBytes` (matching already used the full output).
+    private func keep(_ output: String, truncated: Bool, in result: inout CheckResult) {
+        let redacted = redactor.redact(output)
+        var bytes = Array(redacted.utf8)
+        var cut = truncated
+        if bytes.count > keptOutputBytes {
+            bytes = Array(bytes.suffix(keptOutputBytes))
+            while let first = bytes.first, first & 0xC0 == 0x80 { bytes.removeFirst() }
+            cut = true
+        }
+        result.output = String(decoding: bytes, as: UTF8.self)
+        result.outputTruncated = cut
+    }
+}
+
+/// Judges one transcript command from its output and exit status.
+public enum CommandJudge {
+    public struct Verdict { public var reason: String?; public var diff: String? }
+
+    public static func judge(_ command: TranscriptCommand, output: String, status: Int?) -> Verdict {
+        guard let status else {
+            return Verdict(reason: "the shell ended before `\(command.command)` finished", diff: nil)
+        }
+        let expectedExit = command.expectedExit ?? 0
+        let actual = Matcher.lines(output)
+        if !command.judgesExitOnly, !Matcher.matches(command.expected, actual) {
+            let diff = OutputDiff.make(expected: command.expected, actual: actual).text
+            let exitNote = status == expectedExit ? "" : " and exit status \(status), expected \(expectedExit)"
+            return Verdict(reason: "output differs from the expected lines" + exitNote, diff: diff)
+        }
+        if status != expectedExit {
+            let tail = actual.suffix(10).map { "+" + $0 }.joined(separator: "\n")
+            return Verdict(reason: "exit status \(status), expected \(expectedExit)",
+                           diff: "-[\(expectedExit)]\n+[\(status)]\n" + (tail.isEmpty ? "" : tail + "\n"))
+        }
+        return Verdict(reason: nil, diff: nil)
+    }
+}

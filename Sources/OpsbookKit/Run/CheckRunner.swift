@@ -1,0 +1,127 @@
+import Foundation
+
+/// Runs check blocks and judges them. Blocks run in parallel (`jobs` at a time) on their own
+/// threads, since each one mostly waits on a child process; results come back in handbook order
+/// whatever the finishing order.
+public struct CheckRunner: Sendable {
+    public var target: RunTarget
+    public var root: URL
+    public var jobs: Int
+    public var allowMutations: Bool
+    public var redactor: Redactor
+    /// Environment the checks start from (the caller's).
+    public var baseEnvironment: [String: String]
+    /// Where stand-ins for recorded programs call back into: the opsbook executable.
+    public var executable: String?
+    /// Bytes of output kept for the site and JSON; the tail is kept.
+    public var keptOutputBytes = 64 * 1024
+    public var clock: @Sendable () -> Date = { Date() }
+    /// The recordings a fixture target replays, loaded and validated once by the caller.
+    public var fixtures: FixtureSet?
+
+    public init(target: RunTarget, root: URL, jobs: Int, allowMutations: Bool, redactor: Redactor,
+                baseEnvironment: [String: String] = ProcessInfo.processInfo.environment, executable: String? = nil) {
+        self.target = target
+        self.root = root
+        self.jobs = max(1, jobs)
+        self.allowMutations = allowMutations
+        self.redactor = redactor
+        self.baseEnvironment = baseEnvironment
+        self.executable = executable
+    }
+
+    public func run(_ checks: [CheckBlock], progress: @escaping @Sendable (CheckResult, Int, Int) -> Void = { _, _, _ in }) throws -> [CheckResult] {
+        let workspace = try Workspace(runner: self)
+        defer { workspace.remove() }
+        let results = ResultSlots(count: checks.count)
+        let queue = WorkQueue(count: checks.count)
+        let group = DispatchGroup()
+        for _ in 0..<min(jobs, max(1, checks.count)) {
+            group.enter()
+            Thread.detachNewThread {
+                while let i = queue.next() {
+                    let result = runOne(checks[i], workspace: workspace)
+                    let done = results.set(i, result)
+                    progress(result, done, checks.count)
+                }
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.all
+    }
+
+    /// Decides whether a block may run, then runs it with its retries.
+    func runOne(_ check: CheckBlock, workspace: Workspace) -> CheckResult {
+        var result = CheckResult(id: check.id, page: check.page, line: check.position.line, status: .skipped,
+                                 startedAt: clock(), commands: Self.commands(of: check))
+        if let reason = refusal(check, path: workspace.path) {
+            result.status = reason.status
+            result.reason = reason.text
+            return result
+        }
+        let attempts = check.attributes.retry?.attempts ?? 1
+        let state = workspace.replayState(for: check.id)
+        for attempt in 1...attempts {
+            if attempt > 1, let delay = check.attributes.retry?.delayMilliseconds { Thread.sleep(forTimeInterval: Double(delay) / 1000) }
+            let started = clock()
+            result = attemptOnce(check, workspace: workspace, replayState: state)
+            result.attempts = attempt
+            result.startedAt = started
+            if result.status == .passed || result.status == .errored { break }
+        }
+        return result
+    }
+
+    private func refusal(_ check: CheckBlock, path: String) -> (status: CheckStatus, text: String)? {
+        if !check.attributes.isMutating, let hit = MutationDetector.firstMutation(in: check.body) {
+            return (.errored, "not run: `\(hit.command)` changes state but the check is not marked `mutates`")
+        }
+        if check.attributes.isMutating && !allowMutations {
+            return (.skipped, "mutating check; runs only with --allow-mutations")
+        }
+        let missing = check.attributes.requires.filter { !Self.onPath($0, path: path) }
+        if !missing.isEmpty {
+            return (.skipped, "requires \(missing.joined(separator: ", ")), not found on PATH")
+        }
+        return nil
+    }
+
+    static func onPath(_ program: String, path: String) -> Bool {
+        path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
+    }
+
+    static func commands(of check: CheckBlock) -> [String] {
+        guard check.isTranscript else { return [check.body] }
+        return TranscriptParser().parse(check.body, firstLine: check.firstBodyLine).0.commands.map(\.command)
+    }
+}
+
+/// Hands out indices to worker threads.
+final class WorkQueue: @unchecked Sendable {
+    private var nextIndex = 0
+    private let count: Int
+    private let lock = NSLock()
+    init(count: Int) { self.count = count }
+    func next() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        defer { nextIndex += 1 }
+        return nextIndex
+    }
+}
+
+/// Results by handbook index, filled from worker threads.
+final class ResultSlots: @unchecked Sendable {
+    private var slots: [CheckResult?]
+    private var filled = 0
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: CheckResult) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        slots[i] = r
+        filled += 1
+        return filled
+    }
+    var all: [CheckResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// The temporary folder of one run: stand-ins for recorded programs (replay or record), per-check
+/// replay state, scripts, and a fresh empty working folder per attempt. Removed at the end.
+final class Workspace: @unchecked Sendable {
+    let base: URL
+    let bin: URL
+    /// PATH the checks see: the stand-ins first.
+    let path: String
+    private let runner: CheckRunner
+
+    init(runner: CheckRunner) throws {
+        self.runner = runner
+        base = try Workspace.makeTemporaryFolder(prefix: "opsbook-run")
+        bin = base.appendingPathComponent("bin")
+        let fm = FileManager.default
+        for sub in ["bin", "scripts", "state", "work"] {
+            try fm.createDirectory(at: base.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let callerPath = runner.baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        path = bin.path + ":" + callerPath
+        try writeStandIns(callerPath: callerPath)
+    }
+
+    /// The fixture set as JSON, read by every stand-in call (faster than re-reading the YAML).
+    var fixtureIndex: URL { base.appendingPathComponent("fixtures.json") }
+
+    func remove() { try? FileManager.default.removeItem(at: base) }
+
+    /// A fresh state folder per check; the replay stand-ins count calls in it so repeated calls
+    /// replay in order across retries, and note any call that had no fixture.
+    func replayState(for id: String) -> URL {
+        let dir = base.appendingPathComponent("state").appendingPathComponent(id)
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func newWorkingFolder(for id: String) throws -> URL {
+        let dir = base.appendingPathComponent("work").appendingPathComponent("\(id)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false)
+        return dir
+    }
+
+    func writeScript(_ text: String, for id: String) throws -> URL {
+        let url = base.appendingPathComponent("scripts").appendingPathComponent("\(id)-\(UUID().uuidString.prefix(8)).sh")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    private func writeStandIns(callerPath: String) throws {
+        let target = runner.target
+        if target.isReplay {
+            guard let exe = runner.executable else { return }
+            let index = try JSONEncoder().encode(runner.fixtures ?? FixtureSet(folders: []))
+            try index.write(to: fixtureIndex)
+            for program in target.recorded {
+                try writeExecutable(bin.appendingPathComponent(program),
+                                    "#!/bin/sh\nexec \(Shell.quote(exe)) fixture-replay \(Shell.quote(program)) \"$@\"\n")
+            }
+        } else if let context = target.kubeContext,
+                  let real = callerPath.split(separator: ":").map({ "\($0)/kubectl" }).first(where: FileManager.default.isExecutableFile) {
+            // Every kubectl call uses the target's context without the author writing --context,
+            // and without touching the user's kubeconfig.
+            try writeExecutable(bin.appendingPathComponent("kubectl"),
+                                "#!/bin/sh\nexec \(Shell.quote(real)) --context \(Shell.quote(context)) \"$@\"\n")
+        }
+    }
+
+    private func writeExecutable(_ url: URL, _ text: String) throws {
+        try Data(text.utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+    }
+
+    static func makeTemporaryFolder(prefix: String) throws -> URL {
+        var template = Array((NSTemporaryDirectory() + "/\(prefix)-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw ShellProcess.SpawnError(description: "cannot create a temporary folder: \(String(cString: strerror(errno)))")
+        }
+        return URL(fileURLWithPath: String(cString: made))
+    }
+}
+
+enum Shell {
+    /// Single-quotes a word for sh.
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import OpsbookKit
+
+/// Options shared by `check` and `build` for running checks.
+struct RunOptions: ParsableArguments {
+    @Option(name: .long, help: "Target from checks/targets.yaml (default: its `default`).")
+    var target: String?
+    @Flag(name: .long, help: "Run checks marked `mutates` too.")
+    var allowMutations = false
+    @Option(name: .long, help: "Checks run at the same time (default: number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+}
+
+/// Everything a run needs from `checks/`, read and validated before anything runs.
+struct RunSetup {
+    var target: RunTarget
+    var fixtures: FixtureSet?
+    var attestations: [Attestation]
+    var redactor: Redactor
+    var diagnostics: [Diagnostic]
+}
+
+extension Stages {
+    static func setUpRun(_ handbook: Handbook, root: URL, targetName: String?) throws -> RunSetup {
+        let folder = ChecksFolder(root: root)
+        let (targets, targetProblems) = folder.loadTargets()
+        let (attestations, attestationProblems) = folder.loadAttestations(for: handbook)
+        let (redactor, redactProblems) = folder.loadRedactor()
+        var diagnostics = targetProblems + attestationProblems + redactProblems
+        guard let name = targetName ?? targets.defaultName else {
+            throw ExitStatus.usage("no --target given and checks/targets.yaml names no default")
+        }
+        guard let target = targets.targets[name] else {
+            let known = targets.names.isEmpty ? "none defined" : targets.names.joined(separator: ", ")
+            throw ExitStatus.usage("unknown target `\(name)`; known targets: \(known)")
+        }
+        var fixtures: FixtureSet? = nil
+        if target.isReplay {
+            let (set, problems) = FixtureSet.load(folders: target.fixtures, root: root)
+            fixtures = set
+            diagnostics += problems
+        }
+        return RunSetup(target: target, fixtures: fixtures, attestations: attestations, redactor: redactor, diagnostics: diagnostics)
+    }
+
+    static func runChecks(_ checks: [CheckBlock], setup: RunSetup, root: URL, options: RunOptions,
+                          reporter: ProgressReporter) throws -> [CheckResult] {
+        var runner = CheckRunner(target: setup.target, root: root, jobs: options.jobs, allowMutations: options.allowMutations,
+                                 redactor: setup.redactor, executable: executablePath())
+        runner.fixtures = setup.fixtures
+        reporter.start(total: checks.count, target: setup.target.name)
+        let results = try runner.run(checks) { result, done, total in reporter.finished(result, done: done, total: total) }
+        reporter.end()
+        return results
+    }
+
+    /// The running opsbook binary, for the fixture stand-ins to call back into.
+    static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+}

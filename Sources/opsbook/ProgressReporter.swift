@@ -1,0 +1,67 @@
+import Foundation
+import OpsbookKit
+
+/// Progress while checks run: a live line on a terminal, one plain line per check on a pipe or in
+/// CI. Called from worker threads, so it locks.
+final class ProgressReporter: @unchecked Sendable {
+    private let live = isatty(1) != 0 && ProcessInfo.processInfo.environment["CI"] == nil
+    private let color = Terminal.stdoutIsColorTTY
+    private let lock = NSLock()
+    private var failures = 0
+
+    func start(total: Int, target: String) {
+        write("opsbook: running \(total) checks against target \(target)\n")
+    }
+
+    func finished(_ r: CheckResult, done: Int, total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        if r.status.isFailure { failures += 1 }
+        if live {
+            write("\r\u{1B}[2K[\(done)/\(total)] \(failures) failing · \(r.id)")
+        } else {
+            write("\(paint(r.status)) \(r.id) (\(r.page):\(r.line), \(r.durationMilliseconds) ms)\n")
+        }
+    }
+
+    func end() {
+        if live { write("\r\u{1B}[2K") }
+    }
+
+    private func paint(_ s: CheckStatus) -> String {
+        let word = s.rawValue.uppercased()
+        guard color else { return word }
+        let code = s == .passed ? "32" : s.isFailure ? "31" : "33"
+        return "\u{1B}[\(code)m\(word)\u{1B}[0m"
+    }
+
+    private func write(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+}
+
+/// The end-of-run report: failures first (with place, reason and diff), then counts, then the
+/// criteria, naming every one that is claimed done but failing.
+struct SummaryPrinter {
+    var format: DiagnosticPrinter.Format
+
+    func print(_ results: Results) {
+        var out = ""
+        let failed = (results.checks ?? []).filter { $0.status.isFailure }
+        for r in failed {
+            out += "\n\(r.page):\(r.line): \(r.status.rawValue): check \(r.id)"
+            if let reason = r.reason { out += ": \(reason)" }
+            out += "\n"
+            if let diff = r.diff { out += diff.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n" }
+            if format == .github {
+                out += Diagnostic.error("check.\(r.status.rawValue)", "check \(r.id): \(r.reason ?? r.status.rawValue)",
+                                        at: SourcePosition(path: r.page, line: r.line)).githubAnnotation + "\n"
+            }
+        }
+        let checkCounts = CheckStatus.allCases.map { "\(results.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        out += "\nchecks: \(checkCounts)\n"
+        let criteriaCounts = CriterionStatus.allCases.map { "\(results.count($0)) \($0.rawValue)" }.joined(separator: ", ")
+        out += "criteria: \(criteriaCounts)\n"
+        for v in results.claimedFailing {
+            out += "claimed done, failing: \(v.criterion.page):\(v.criterion.position.line): \(v.criterion.text)\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
