@@ -39,6 +39,7 @@ public struct SiteRenderer: Sendable {
         if handbook.page(at: "content/index.md") == nil {
             try writeFile(try theme.render("page", context.wrap(dashboard: dashboard)), to: dir.appendingPathComponent("index.html"))
         }
+        try ResultsFile.json(results).write(to: dir.appendingPathComponent("results.json"))
         try theme.copyAssets(to: dir.appendingPathComponent("assets"))
         try copyContentFiles(from: URL(fileURLWithPath: handbook.root).appendingPathComponent("content"), to: dir)
     }

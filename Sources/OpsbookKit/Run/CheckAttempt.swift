@@ -56,7 +56,7 @@ extension CheckRunner {
             return
         }
         if let transcript {
-            judgeTranscript(raw, transcript, truncated: outcome.outputTruncated, into: &result)
+            judgeTranscript(raw, transcript, shellStatus: outcome.exitStatus.map(Int.init), truncated: outcome.outputTruncated, into: &result)
         } else {
             keep(raw, truncated: outcome.outputTruncated, in: &result)
             result.status = outcome.exitStatus == 0 ? .passed : .failed
@@ -66,8 +66,9 @@ extension CheckRunner {
         }
     }
 
-    private func judgeTranscript(_ raw: String, _ script: TranscriptScript, truncated: Bool, into result: inout CheckResult) {
-        let pieces = script.split(raw)
+    private func judgeTranscript(_ raw: String, _ script: TranscriptScript, shellStatus: Int?, truncated: Bool,
+                                 into result: inout CheckResult) {
+        let pieces = script.split(raw, shellStatus: shellStatus)
         let commands = script.transcript.commands
         var shown: [String] = []
         var diffs: [String] = []

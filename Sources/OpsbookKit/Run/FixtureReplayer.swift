@@ -34,7 +34,7 @@ public struct FixtureSet: Codable, Sendable {
             let dir = URL(fileURLWithPath: folder, relativeTo: root).standardizedFileURL
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-                problems.append(.error("fixtures.missing-folder", "fixture folder \(folder) does not exist", at: nil))
+                problems.append(.error("fixtures.missing-folder", "fixture folder \(relativePath(dir, root: root)) does not exist", at: nil))
                 set.folders.append([])
                 continue
             }

@@ -30,9 +30,10 @@ struct TranscriptScript {
         var status: Int?
     }
 
-    /// Cuts the merged output at the marker lines. Output after the last marker (the shell died
-    /// mid-command) goes to the first command without a marker.
-    func split(_ output: String) -> [CommandOutput] {
+    /// Cuts the merged output at the marker lines. Output after the last marker goes to the first
+    /// command without a marker: that command ended the shell (`exit 3`), so the shell's status is
+    /// its status; the commands after it never ran.
+    func split(_ output: String, shellStatus: Int?) -> [CommandOutput] {
         var results: [CommandOutput] = []
         var current: [Substring] = []
         let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
@@ -46,7 +47,7 @@ struct TranscriptScript {
             }
         }
         if results.count < transcript.commands.count {
-            results.append(CommandOutput(output: current.joined(separator: "\n"), status: nil))
+            results.append(CommandOutput(output: current.joined(separator: "\n"), status: shellStatus))
         }
         while results.count < transcript.commands.count { results.append(CommandOutput(output: "", status: nil)) }
         return results

@@ -1,0 +1,56 @@
+import XCTest
+@testable import OpsbookKit
+
+/// The real binary: exit statuses and messages as a user or CI sees them.
+final class CLITests: XCTestCase {
+    private func demo() throws -> URL {
+        try TestSupport.handbook([
+            "content/index.md": "# 手冊\n- [x] 節點 Ready\n  ```check nodes\n  $ kubectl get nodes --no-headers | grep -c Ready\n  3\n  ```\n",
+            "checks/targets.yaml": "default: demo\ntargets:\n  demo:\n    fixtures: checks/fixtures/demo\n  bad:\n    fixtures: [checks/fixtures/bad, checks/fixtures/demo]\n  gone:\n    fixtures: checks/fixtures/gone\n",
+            "checks/fixtures/demo/k.yaml": "- call: [kubectl, get, nodes, --no-headers]\n  stdout: \"a Ready\\nb Ready\\nc Ready\\n\"\n",
+            "checks/fixtures/bad/k.yaml": "- call: [kubectl, get, nodes, --no-headers]\n  stdout: \"a Ready\\nb NotReady\\n\"\n",
+        ])
+    }
+
+    func testCheckPassesOnDemoAndFailsOnBad() throws {
+        let root = try demo()
+        let ok = try TestSupport.opsbook(["check", "--json", "r.json"], in: root)
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("r.json"))) as! [String: Any]
+        XCTAssertEqual(json["version"] as? Int, 1)
+        XCTAssertEqual(json["target"] as? String, "demo")
+
+        let bad = try TestSupport.opsbook(["check", "--target", "bad", "--junit", "j.xml"], in: root)
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stdout.contains("claimed done, failing: content/index.md:2: 節點 Ready"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("content/index.md:3: failed: check nodes"))
+        let junit = try String(contentsOf: root.appendingPathComponent("j.xml"), encoding: .utf8)
+        XCTAssertTrue(junit.contains("<failure message=\"output differs"))
+    }
+
+    func testUnknownTargetAndMissingFixtureFolderExit2() throws {
+        let root = try demo()
+        let nope = try TestSupport.opsbook(["check", "--target", "nope"], in: root)
+        XCTAssertEqual(nope.status, 2)
+        XCTAssertTrue(nope.stderr.contains("unknown target `nope`; known targets: bad, demo, gone"), nope.stderr)
+        let gone = try TestSupport.opsbook(["check", "--target", "gone"], in: root)
+        XCTAssertEqual(gone.status, 2)
+        XCTAssertTrue(gone.stderr.contains("fixture folder checks/fixtures/gone does not exist"), gone.stderr)
+    }
+
+    func testBuildWritesSiteAndResults() throws {
+        let root = try demo()
+        let run = try TestSupport.opsbook(["build", "--target", "bad", "--no-search"], in: root)
+        XCTAssertEqual(run.status, 1)
+        let page = try String(contentsOf: root.appendingPathComponent("site/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("data-claimed-failing"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/results.json").path))
+    }
+
+    func testGithubFormat() throws {
+        let root = try TestSupport.handbook(["content/a.md": "```check Bad\ntrue\n```\n"])
+        let run = try TestSupport.opsbook(["lint", "--format", "github"], in: root)
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("::error file=content/a.md,line=1,col=10,title=check.invalid-id::"), run.stderr)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import XCTest
+@testable import OpsbookKit
+
+/// Helpers shared by the tests: inline pages, throwaway handbooks on disk, the built binary.
+enum TestSupport {
+    /// `Tests/Fixtures`, found from this file so re-recording writes into the source tree.
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+    static let packageRoot = fixtures.deletingLastPathComponent().deletingLastPathComponent()
+    static var rerecord: Bool { ProcessInfo.processInfo.environment["OPSBOOK_RERECORD"] == "1" }
+
+    static func page(_ markdown: String, path: String = "content/t.md") -> (Page, [Diagnostic]) {
+        PageBuilder.build(path: path, relative: String(path.dropFirst("content/".count)), data: Data(markdown.utf8))
+    }
+
+    /// Writes `files` (path → text) under a new temporary folder and returns it.
+    static func handbook(_ files: [String: String]) throws -> URL {
+        let root = try Workspace.makeTemporaryFolder(prefix: "opsbook-test")
+        for (path, text) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return root
+    }
+
+    static func load(_ root: URL) throws -> (Handbook, [Diagnostic]) {
+        let (handbook, problems) = try HandbookLoader(root: root).load()
+        return (handbook, problems + Linter().lint(handbook))
+    }
+
+    /// The `opsbook` executable next to the test bundle (`make test` builds it first).
+    static var binary: URL {
+        var dir = Bundle(for: Marker.self).bundleURL.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("opsbook").path) {
+            dir = packageRoot.appendingPathComponent(".build/debug")
+        }
+        return dir.appendingPathComponent("opsbook")
+    }
+    final class Marker {}
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    /// Runs the built binary (the real CLI, exit status included).
+    static func opsbook(_ args: [String], in dir: URL, env: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        environment.merge(env) { $1 }
+        p.environment = environment
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Compares with a golden file; `OPSBOOK_RERECORD=1` writes it instead. A missing golden fails.
+    static func assertGolden(_ actual: String, _ golden: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        if rerecord {
+            try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(actual.utf8).write(to: golden)
+            return
+        }
+        guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
+            XCTFail("missing golden file \(golden.path); run with OPSBOOK_RERECORD=1 to create it", file: file, line: line)
+            return
+        }
+        XCTAssertEqual(actual, expected, "differs from \(golden.lastPathComponent)", file: file, line: line)
+    }
+}
+
+extension Array where Element == Diagnostic {
+    func codes(_ severity: Diagnostic.Severity? = nil) -> [String] {
+        filter { severity == nil || $0.severity == severity }.map(\.code)
+    }
+}
