@@ -35,6 +35,9 @@ struct NavNode {
         }
     }
 
+    /// Where a link to this node goes: its own page, or else its first page.
+    var href: String? { outputPath ?? children.lazy.compactMap(\.href).first }
+
     /// The chain of nodes from the root down to the page, for breadcrumbs.
     func trail(to outputPath: String) -> [NavNode]? {
         if self.outputPath == outputPath { return [self] }

@@ -74,7 +74,7 @@ struct SiteContext {
         guard let trail = nav.trail(to: page.outputPath) else { return [] }
         return trail.dropLast().compactMap { node in
             if node.folder == "" { return PageView.Link(title: siteTitle, href: prefix + "index.html") }
-            return PageView.Link(title: node.title, href: node.outputPath.map { prefix + $0 } ?? "")
+            return PageView.Link(title: node.title, href: node.href.map { prefix + $0 } ?? "#")
         }
     }
 
