@@ -13,10 +13,12 @@ extension SiteContext {
                              claimedFailing: failing, hasClaimedFailing: !failing.isEmpty)
     }
 
-    func wrap(dashboard html: String) -> PageView {
-        PageView(siteTitle: siteTitle, title: "儀表板", rootPrefix: "", navHTML: navHTML(current: "dashboard.html", prefix: ""),
+    /// A generated page (dashboard, search) in the common layout.
+    func wrap(_ html: String, title: String, path: String) -> PageView {
+        PageView(siteTitle: siteTitle, title: title, rootPrefix: "", navHTML: navHTML(current: path, prefix: ""),
                  breadcrumbs: [], bodyHTML: html, toc: [], hasTOC: false, prev: nil, next: nil, facts: [],
-                 counts: [], hasCounts: false, claimedFailing: [], hasClaimedFailing: false, runInfo: runInfo, kind: "dashboard")
+                 counts: [], hasCounts: false, claimedFailing: [], hasClaimedFailing: false, runInfo: runInfo,
+                 kind: String(path.dropLast(5)))
     }
 
     private func criterionLink(_ v: CriterionVerdict) -> PageView.Link {

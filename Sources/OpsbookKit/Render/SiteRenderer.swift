@@ -13,7 +13,9 @@ public struct SiteRenderer: Sendable {
         self.today = today
     }
 
-    public func render(_ handbook: Handbook, _ results: Results, into out: URL) throws {
+    /// `finish` runs on the complete staging folder before it is swapped in (the search index).
+    public func render(_ handbook: Handbook, _ results: Results, into out: URL,
+                       finish: (URL) -> Void = { _ in }) throws {
         let fm = FileManager.default
         let staging = out.deletingLastPathComponent()
             .appendingPathComponent(".\(out.lastPathComponent).building-\(getpid())")
@@ -21,6 +23,7 @@ public struct SiteRenderer: Sendable {
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
             try write(handbook, results, to: staging)
+            finish(staging)
             try swapIn(staging, at: out)
         } catch {
             try? fm.removeItem(at: staging)
@@ -34,10 +37,13 @@ public struct SiteRenderer: Sendable {
             let html = try theme.render("page", context.pageView(page, index: index))
             try writeFile(html, to: dir.appendingPathComponent(page.outputPath))
         }
+        let search = try theme.render("search", [String: String]())
+        try writeFile(try theme.render("page", context.wrap(search, title: "搜尋", path: "search.html")),
+                      to: dir.appendingPathComponent("search.html"))
         let dashboard = try theme.render("dashboard", context.dashboardView())
-        try writeFile(try theme.render("page", context.wrap(dashboard: dashboard)), to: dir.appendingPathComponent("dashboard.html"))
+        try writeFile(try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html")), to: dir.appendingPathComponent("dashboard.html"))
         if handbook.page(at: "content/index.md") == nil {
-            try writeFile(try theme.render("page", context.wrap(dashboard: dashboard)), to: dir.appendingPathComponent("index.html"))
+            try writeFile(try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html")), to: dir.appendingPathComponent("index.html"))
         }
         try ResultsFile.json(results).write(to: dir.appendingPathComponent("results.json"))
         try theme.copyAssets(to: dir.appendingPathComponent("assets"))

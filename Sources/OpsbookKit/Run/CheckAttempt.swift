@@ -38,7 +38,11 @@ extension CheckRunner {
         env["OPSBOOK_TARGET"] = target.name
         env["OPSBOOK_ROOT"] = root.path
         env["OPSBOOK_CHECK_ID"] = check.id
-        if target.isReplay {
+        if mode == .record {
+            env["OPSBOOK_REAL_PATH"] = workspace.callerPath
+            env["OPSBOOK_RECORD_LOG"] = workspace.recordLog(for: check.id).path
+            if let context = target.kubeContext { env["OPSBOOK_KUBE_CONTEXT"] = context }
+        } else if target.isReplay {
             env["OPSBOOK_FIXTURE_INDEX"] = workspace.fixtureIndex.path
             env["OPSBOOK_REPLAY_STATE"] = replayState.path
         }

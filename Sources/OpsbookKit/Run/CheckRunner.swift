@@ -18,6 +18,11 @@ public struct CheckRunner: Sendable {
     public var clock: @Sendable () -> Date = { Date() }
     /// The recordings a fixture target replays, loaded and validated once by the caller.
     public var fixtures: FixtureSet?
+    /// `record`: recorded programs run for real through stand-ins that log every call into the
+    /// check's state folder (`recordedCalls`), for `opsbook record`.
+    public var mode: Mode = .run
+
+    public enum Mode: Sendable { case run, record }
 
     public init(target: RunTarget, root: URL, jobs: Int, allowMutations: Bool, redactor: Redactor,
                 baseEnvironment: [String: String] = ProcessInfo.processInfo.environment, executable: String? = nil) {
@@ -31,8 +36,24 @@ public struct CheckRunner: Sendable {
     }
 
     public func run(_ checks: [CheckBlock], progress: @escaping @Sendable (CheckResult, Int, Int) -> Void = { _, _, _ in }) throws -> [CheckResult] {
+        try run(checks, progress: progress, collect: { _ in })
+    }
+
+    /// Runs and, before the workspace is removed, hands each check's recorded calls to `collect`
+    /// (record mode only; in handbook order).
+    public func run(_ checks: [CheckBlock], progress: @escaping @Sendable (CheckResult, Int, Int) -> Void,
+                    collect: ([(id: String, calls: [FixtureCall])]) throws -> Void) throws -> [CheckResult] {
         let workspace = try Workspace(runner: self)
         defer { workspace.remove() }
+        let results = try runAll(checks, workspace: workspace, progress: progress)
+        if mode == .record {
+            try collect(checks.map { ($0.id, FixtureRecorder.calls(in: workspace.recordLog(for: $0.id))) })
+        }
+        return results
+    }
+
+    private func runAll(_ checks: [CheckBlock], workspace: Workspace,
+                        progress: @escaping @Sendable (CheckResult, Int, Int) -> Void) throws -> [CheckResult] {
         let results = ResultSlots(count: checks.count)
         let queue = WorkQueue(count: checks.count)
         let group = DispatchGroup()

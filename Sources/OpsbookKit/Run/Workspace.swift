@@ -35,6 +35,13 @@ final class Workspace: @unchecked Sendable {
         return dir
     }
 
+    func recordLog(for id: String) -> URL {
+        replayState(for: id).appendingPathComponent("recorded.jsonl")
+    }
+
+    /// The caller's PATH, without the stand-ins: where recording finds the real programs.
+    var callerPath: String { runner.baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin" }
+
     func newWorkingFolder(for id: String) throws -> URL {
         let dir = base.appendingPathComponent("work").appendingPathComponent("\(id)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false)
@@ -49,7 +56,12 @@ final class Workspace: @unchecked Sendable {
 
     private func writeStandIns(callerPath: String) throws {
         let target = runner.target
-        if target.isReplay {
+        if runner.mode == .record, let exe = runner.executable {
+            for program in target.recorded {
+                try writeExecutable(bin.appendingPathComponent(program),
+                                    "#!/bin/sh\nexec \(Shell.quote(exe)) fixture-record \(Shell.quote(program)) \"$@\"\n")
+            }
+        } else if target.isReplay {
             guard let exe = runner.executable else { return }
             let index = try JSONEncoder().encode(runner.fixtures ?? FixtureSet(folders: []))
             try index.write(to: fixtureIndex)

@@ -33,8 +33,12 @@ struct BuildCommand: AsyncParsableCommand {
         let verdicts = try decide(handbook, setup: setup)
         let outURL = URL(fileURLWithPath: out, relativeTo: common.rootURL).standardizedFileURL
         let theme = try Theme(override: Stages.themeFolder(common.rootURL))
-        try SiteRenderer(theme: theme, today: Day.today()).render(handbook, verdicts, into: outURL)
-        if let setup { SummaryPrinter(format: common.format).print(verdicts); _ = setup }
+        var searchProblems: [Diagnostic] = []
+        try SiteRenderer(theme: theme, today: Day.today()).render(handbook, verdicts, into: outURL) { staging in
+            if !noSearch { searchProblems = PagefindIndexer().index(staging) }
+        }
+        DiagnosticPrinter(format: common.format).print(searchProblems)
+        if setup != nil { SummaryPrinter(format: common.format).print(verdicts) }
         print("opsbook: wrote \(handbook.pages.count) pages to \(outURL.path)")
         throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: verdicts.anyFailure)
     }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The recording side of fixtures: what `opsbook fixture-record PROGRAM ARGS…` does when a check
+/// calls a recorded program during `opsbook record`, and how the calls become fixture files.
+public enum FixtureRecorder {
+    /// Runs the real program (found on `realPath`, never the stand-in), passes its output through
+    /// and appends the call to `log` as one JSON line.
+    public static func record(argv: [String], stdin: Data, check: String, realPath: String, kubeContext: String?,
+                              log: URL) -> Int32 {
+        guard let program = argv.first,
+              let real = realPath.split(separator: ":").map({ "\($0)/\(program)" }).first(where: FileManager.default.isExecutableFile) else {
+            FileHandle.standardError.write(Data("opsbook: \(argv.first ?? "?"): not found on PATH\n".utf8))
+            return 127
+        }
+        var args = Array(argv.dropFirst())
+        if program == "kubectl", let kubeContext { args = ["--context", kubeContext] + args }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: real)
+        p.arguments = args
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        p.standardInput = input
+        p.standardOutput = out
+        p.standardError = err
+        do { try p.run() } catch {
+            FileHandle.standardError.write(Data("opsbook: cannot run \(real): \(error)\n".utf8))
+            return 126
+        }
+        // Feed stdin and drain both pipes at once so neither side can block the other.
+        let group = DispatchGroup()
+        let stdoutBox = DataBox(), stderrBox = DataBox()
+        DispatchQueue.global().async(group: group) { input.fileHandleForWriting.write(stdin); try? input.fileHandleForWriting.close() }
+        DispatchQueue.global().async(group: group) { stdoutBox.data = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        group.wait()
+        p.waitUntilExit()
+        FileHandle.standardOutput.write(stdoutBox.data)
+        FileHandle.standardError.write(stderrBox.data)
+        let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        let call = FixtureCall(call: argv, check: check, stdin: stdin.isEmpty ? nil : String(decoding: stdin, as: UTF8.self),
+                               exit: Int(status), stdout: String(decoding: stdoutBox.data, as: UTF8.self),
+                               stderr: String(decoding: stderrBox.data, as: UTF8.self))
+        if var line = try? JSONEncoder().encode(call) {
+            line.append(0x0A)
+            append(line, to: log)
+        }
+        return status
+    }
+
+    /// The calls one check made, in order.
+    public static func calls(in log: URL) -> [FixtureCall] {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(FixtureCall.self, from: Data($0.utf8)) }
+    }
+
+    /// Writes one file per check that made recorded calls: `<into>/<check-id>.yaml`. Output is
+    /// redacted first: a fixture must never hold a secret.
+    public static func write(_ callsByCheck: [(id: String, calls: [FixtureCall])], into dir: URL, redactor: Redactor,
+                             header: String) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (id, calls) in callsByCheck where !calls.isEmpty {
+            let redacted = calls.map { c -> FixtureCall in
+                var c = c
+                c.stdout = redactor.redact(c.stdout)
+                c.stderr = redactor.redact(c.stderr)
+                c.stdin = c.stdin.map(redactor.redact)
+                return c
+            }
+            let text = "# \(header)\n" + FixtureYAML.emit(redacted)
+            try Data(text.utf8).write(to: dir.appendingPathComponent("\(id).yaml"))
+        }
+    }
+
+    private static func append(_ data: Data, to url: URL) {
+        // O_APPEND keeps lines whole when several calls of one check write at once.
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { return }
+        data.withUnsafeBytes { _ = Foundation.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+    }
+}
+
+private final class DataBox: @unchecked Sendable { var data = Data() }
+
+/// Writes fixture calls as plain, hand-editable YAML: multi-line output as block literals.
+enum FixtureYAML {
+    static func emit(_ calls: [FixtureCall]) -> String {
+        var out = ""
+        for c in calls {
+            out += "- call: [" + c.call.map(quoted).joined(separator: ", ") + "]\n"
+            if let check = c.check { out += "  check: \(quoted(check))\n" }
+            if let stdin = c.stdin { out += "  stdin: " + scalar(stdin) }
+            if c.exit != 0 { out += "  exit: \(c.exit)\n" }
+            out += "  stdout: " + scalar(c.stdout)
+            if !c.stderr.isEmpty { out += "  stderr: " + scalar(c.stderr) }
+        }
+        return out
+    }
+
+    /// A block literal when the text reads well as one, else a double-quoted (JSON) string.
+    static func scalar(_ text: String) -> String {
+        let printable = !text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F || $0.value == 0xFEFF }
+        guard !text.isEmpty, text.contains("\n"), printable, !text.hasPrefix(" "), !text.hasPrefix("\t"),
+              !text.hasPrefix("\n") else { return quoted(text) + "\n" }
+        let chomp = text.hasSuffix("\n\n") ? "+" : text.hasSuffix("\n") ? "" : "-"
+        var body = text
+        if body.hasSuffix("\n") { body.removeLast() }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "    " + $0 }
+        return "|\(chomp)\n" + lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quoted(_ s: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let data = (try? encoder.encode(s)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
