@@ -54,3 +54,16 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(run.stderr.contains("::error file=content/a.md,line=1,col=10,title=check.invalid-id::"), run.stderr)
     }
 }
+
+extension CLITests {
+    func testBuildReusesAnEarlierRun() throws {
+        let root = try demo()
+        XCTAssertEqual(try TestSupport.opsbook(["check", "--target", "bad", "--json", "r.json"], in: root).status, 1)
+        let run = try TestSupport.opsbook(["build", "--results", "r.json", "--no-search"], in: root)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        let page = try String(contentsOf: root.appendingPathComponent("site/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("data-claimed-failing"), "verdicts come from the earlier (bad) run, not a new one")
+        try Data("{\"version\": 9}".utf8).write(to: root.appendingPathComponent("bad.json"))
+        XCTAssertEqual(try TestSupport.opsbook(["build", "--results", "bad.json"], in: root).status, 2)
+    }
+}

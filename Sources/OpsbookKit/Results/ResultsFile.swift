@@ -140,3 +140,41 @@ public enum JUnitReport {
         return HTML.escape(String(String.UnicodeScalarView(allowed)))
     }
 }
+
+extension ResultsFile {
+    /// An earlier run read back (`opsbook build --results FILE`): its check results, target and
+    /// times. Criteria are judged again from the current handbook, never copied.
+    public struct EarlierRun: Sendable {
+        public var target: String?
+        public var started: Date?
+        public var finished: Date?
+        public var checks: [CheckResult]
+    }
+
+    public struct ReadError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func read(_ data: Data) throws -> EarlierRun {
+        guard let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ReadError(description: "not a JSON object")
+        }
+        guard doc["version"] as? Int == 1 else { throw ReadError(description: "unsupported results version \(doc["version"] ?? "none"); expected 1") }
+        guard let checks = doc["checks"] as? [[String: Any]] else { throw ReadError(description: "no `checks` list") }
+        let dates = ISO8601DateFormatter()
+        var out: [CheckResult] = []
+        for (i, c) in checks.enumerated() {
+            guard let id = c["id"] as? String, let page = c["page"] as? String, let line = c["line"] as? Int,
+                  let raw = c["status"] as? String, let status = CheckStatus(rawValue: raw) else {
+                throw ReadError(description: "checks[\(i)] lacks id, page, line or a known status")
+            }
+            out.append(CheckResult(id: id, page: page, line: line, status: status, exit: c["exit"] as? Int,
+                                   durationMilliseconds: c["duration_ms"] as? Int ?? 0, attempts: c["attempts"] as? Int ?? 0,
+                                   reason: c["reason"] as? String, output: c["output"] as? String ?? "",
+                                   outputTruncated: c["output_truncated"] as? Bool ?? false, diff: c["diff"] as? String,
+                                   startedAt: (c["started"] as? String).flatMap(dates.date(from:))))
+        }
+        return EarlierRun(target: doc["target"] as? String, started: (doc["started"] as? String).flatMap(dates.date(from:)),
+                          finished: (doc["finished"] as? String).flatMap(dates.date(from:)), checks: out)
+    }
+}

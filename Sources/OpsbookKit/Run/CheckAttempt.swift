@@ -12,7 +12,7 @@ extension CheckRunner {
             defer { try? FileManager.default.removeItem(at: work) }
             let script = try workspace.writeScript(transcript?.text ?? check.body, for: check.id)
             let arguments = check.attributes.shell == .bash ? ["-o", "pipefail", script.path] : [script.path]
-            let process = ShellProcess(executable: check.attributes.shell.rawValue, arguments: arguments,
+            let process = ShellProcess(executable: workspace.shellPath(check.attributes.shell), arguments: arguments,
                                        environment: environment(check, workspace: workspace, replayState: replayState),
                                        workingDirectory: work.path, timeoutMilliseconds: check.attributes.timeoutMilliseconds)
             let outcome = try process.run()

@@ -82,7 +82,7 @@ public struct CheckRunner: Sendable {
             return result
         }
         let attempts = check.attributes.retry?.attempts ?? 1
-        let state = workspace.replayState(for: check.id)
+        let state = workspace.stateFolder(for: check.id)
         for attempt in 1...attempts {
             if attempt > 1, let delay = check.attributes.retry?.delayMilliseconds { Thread.sleep(forTimeInterval: Double(delay) / 1000) }
             let started = clock()

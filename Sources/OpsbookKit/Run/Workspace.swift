@@ -29,14 +29,17 @@ final class Workspace: @unchecked Sendable {
 
     /// A fresh state folder per check; the replay stand-ins count calls in it so repeated calls
     /// replay in order across retries, and note any call that had no fixture.
-    func replayState(for id: String) -> URL {
+    /// Created only where stand-ins need it (replay, record); a live run skips the mkdir.
+    func stateFolder(for id: String) -> URL {
         let dir = base.appendingPathComponent("state").appendingPathComponent(id)
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if runner.target.isReplay || runner.mode == .record {
+            try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        }
         return dir
     }
 
     func recordLog(for id: String) -> URL {
-        replayState(for: id).appendingPathComponent("recorded.jsonl")
+        stateFolder(for: id).appendingPathComponent("recorded.jsonl")
     }
 
     /// The caller's PATH, without the stand-ins: where recording finds the real programs.
@@ -48,10 +51,26 @@ final class Workspace: @unchecked Sendable {
         return dir
     }
 
+    /// Plain open/write/close: `Data.write(to:)` fsyncs, which was a fifth of a trivial check's cost.
     func writeScript(_ text: String, for id: String) throws -> URL {
         let url = base.appendingPathComponent("scripts").appendingPathComponent("\(id)-\(UUID().uuidString.prefix(8)).sh")
-        try Data(text.utf8).write(to: url)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ShellProcess.SpawnError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            guard n > 0 else { throw ShellProcess.SpawnError(description: "cannot write \(url.path)") }
+            offset += n
+        }
         return url
+    }
+
+    /// The shell's absolute path, found once: `posix_spawnp` would walk PATH for every check.
+    func shellPath(_ shell: CheckAttributes.Shell) -> String {
+        callerPath.split(separator: ":").map { "\($0)/\(shell.rawValue)" }.first(where: FileManager.default.isExecutableFile)
+            ?? shell.rawValue
     }
 
     private func writeStandIns(callerPath: String) throws {
