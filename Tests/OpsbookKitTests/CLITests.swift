@@ -67,3 +67,43 @@ extension CLITests {
         XCTAssertEqual(try TestSupport.opsbook(["build", "--results", "bad.json"], in: root).status, 2)
     }
 }
+
+extension CLITests {
+    func testServeServesRebuildsAndStaysInsideTheSite() throws {
+        let root = try demo()
+        let port = Int.random(in: 20000...40000)
+        let p = Process()
+        p.executableURL = TestSupport.binary
+        p.arguments = ["serve", "--port", "\(port)"]
+        p.currentDirectoryURL = root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { p.terminate(); p.waitUntilExit() }
+        /// curl (installed by make test) keeps FoundationNetworking out of the test target.
+        func get(_ path: String) -> (Int, String)? {
+            let c = Process()
+            c.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            c.arguments = ["-s", "--path-as-is", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"]
+            let pipe = Pipe()
+            c.standardOutput = pipe
+            guard (try? c.run()) != nil else { return nil }
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            c.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self)
+            guard c.terminationStatus == 0, let nl = text.lastIndex(of: "\n"), let code = Int(text[text.index(after: nl)...]) else { return nil }
+            return (code, String(text[..<nl]))
+        }
+        var page: (Int, String)?
+        for _ in 0..<100 where page == nil { page = get("/index.html"); if page == nil { Thread.sleep(forTimeInterval: 0.1) } }
+        XCTAssertEqual(page?.0, 200)
+        XCTAssertTrue(page?.1.contains("節點 Ready") == true)
+        XCTAssertEqual(get("/%2e%2e/%2e%2e/etc/passwd")?.0, 403)
+        let before = get("/__opsbook/generation")?.1
+        try Data("# 手冊\n新的一段\n".utf8).write(to: root.appendingPathComponent("content/index.md"))
+        var after = before
+        for _ in 0..<50 where after == before { Thread.sleep(forTimeInterval: 0.2); after = get("/__opsbook/generation")?.1 }
+        XCTAssertNotEqual(after, before, "a change under content/ rebuilds the site")
+        XCTAssertTrue(get("/index.html")?.1.contains("新的一段") == true)
+    }
+}

@@ -17,55 +17,79 @@ struct BuildCommand: AsyncParsableCommand {
     var results: String?
 
     func run() async throws {
+        let source: SiteBuild.Verdicts = noChecks ? .none : results.map { .earlier($0) } ?? .run(run)
+        let build = SiteBuild(common: common, out: out, search: !noSearch)
+        let (verdicts, diagnostics) = try build.build(source)
+        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: verdicts.anyFailure)
+    }
+}
+
+/// Load, lint, decide, render: what `build` does, and what `serve` repeats on every change.
+struct SiteBuild {
+    var common: CommonOptions
+    var out: String
+    var search: Bool
+
+    enum Verdicts {
+        case none
+        case run(RunOptions)
+        case earlier(String)
+        /// Results already in memory (serve's rebuilds).
+        case given([CheckResult], target: String?, started: Date?, finished: Date?)
+    }
+
+    var outURL: URL { URL(fileURLWithPath: out, relativeTo: common.rootURL).standardizedFileURL }
+
+    /// Throws an exit status when the handbook has errors; the old site then stays as it was.
+    func build(_ source: Verdicts) throws -> (Results, [Diagnostic]) {
         let (handbook, lint) = try Stages.loadAndLint(common)
         var diagnostics = lint
         var setup: RunSetup? = nil
-        if !noChecks && results == nil {
-            setup = try Stages.setUpRun(handbook, root: common.rootURL, targetName: run.target)
-            diagnostics += setup!.diagnostics
-        } else {
-            diagnostics += ChecksFolder(root: common.rootURL).loadAttestations(for: handbook).1
+        if case .run(let options) = source {
+            setup = try Stages.setUpRun(handbook, root: common.rootURL, targetName: options.target)
         }
+        let attestationFile = ChecksFolder(root: common.rootURL).loadAttestations(for: handbook)
+        diagnostics += setup?.diagnostics ?? attestationFile.1
         DiagnosticPrinter(format: common.format).print(diagnostics)
         let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
         if status != .success { throw status }
 
-        let verdicts = try decide(handbook, setup: setup)
-        let outURL = URL(fileURLWithPath: out, relativeTo: common.rootURL).standardizedFileURL
+        let verdicts = try decide(handbook, source, setup: setup, attestations: attestationFile.0)
         let theme = try Theme(override: Stages.themeFolder(common.rootURL))
         var searchProblems: [Diagnostic] = []
         try SiteRenderer(theme: theme, today: Day.today()).render(handbook, verdicts, into: outURL) { staging in
-            if !noSearch { searchProblems = PagefindIndexer().index(staging) }
+            if search { searchProblems = PagefindIndexer().index(staging) }
         }
         DiagnosticPrinter(format: common.format).print(searchProblems)
-        if setup != nil { SummaryPrinter(format: common.format).print(verdicts) }
+        if case .run = source { SummaryPrinter(format: common.format).print(verdicts) }
         print("opsbook: wrote \(handbook.pages.count) pages to \(outURL.path)")
-        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: verdicts.anyFailure)
+        return (verdicts, diagnostics + searchProblems)
     }
 
-    private func decide(_ handbook: Handbook, setup: RunSetup?) throws -> Results {
+    private func decide(_ handbook: Handbook, _ source: Verdicts, setup: RunSetup?, attestations: [Attestation]) throws -> Results {
         let today = Day.today()
-        if let results {
+        switch source {
+        case .none:
+            return Results(handbook: handbook, checks: nil, attestations: attestations, target: nil, started: nil, finished: nil, today: today)
+        case .run(let options):
+            let setup = try setup ?? Stages.setUpRun(handbook, root: common.rootURL, targetName: options.target)
+            let started = Date()
+            let checks = try Stages.runChecks(handbook.checks, setup: setup, root: common.rootURL, options: options, reporter: ProgressReporter())
+            return Results(handbook: handbook, checks: checks, attestations: setup.attestations, target: setup.target.name,
+                           started: started, finished: Date(), today: today)
+        case .earlier(let file):
             let earlier: ResultsFile.EarlierRun
             do {
-                earlier = try ResultsFile.read(try Data(contentsOf: URL(fileURLWithPath: results, relativeTo: common.rootURL)))
+                earlier = try ResultsFile.read(try Data(contentsOf: URL(fileURLWithPath: file, relativeTo: common.rootURL)))
             } catch {
-                throw ExitStatus.usage("--results \(results): \(error)")
+                throw ExitStatus.usage("--results \(file): \(error)")
             }
             // Checks added since that run have no result: their criteria show not-run, never passed.
-            let attestations = ChecksFolder(root: common.rootURL).loadAttestations(for: handbook).0
             return Results(handbook: handbook, checks: earlier.checks, attestations: attestations, target: earlier.target,
                            started: earlier.started, finished: earlier.finished, today: today)
+        case .given(let checks, let target, let started, let finished):
+            return Results(handbook: handbook, checks: checks, attestations: attestations, target: target,
+                           started: started, finished: finished, today: today)
         }
-        guard let setup else {
-            let attestations = ChecksFolder(root: common.rootURL).loadAttestations(for: handbook).0
-            return Results(handbook: handbook, checks: nil, attestations: attestations, target: nil,
-                           started: nil, finished: nil, today: today)
-        }
-        let started = Date()
-        let checkResults = try Stages.runChecks(handbook.checks, setup: setup, root: common.rootURL, options: run,
-                                                reporter: ProgressReporter())
-        return Results(handbook: handbook, checks: checkResults, attestations: setup.attestations,
-                       target: setup.target.name, started: started, finished: Date(), today: today)
     }
 }

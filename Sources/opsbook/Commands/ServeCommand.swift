@@ -1,12 +1,137 @@
 import ArgumentParser
+import FlyingFox
 import Foundation
 import OpsbookKit
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Build, serve the site on 127.0.0.1, rebuild on change.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Build, serve the site on 127.0.0.1, rebuild on change.",
+        discussion: "Watches content/, checks/ and theme/. Checks run once at start with --checks; otherwise the verdicts of site/results.json are reused, and every rebuild keeps the verdicts it started with.")
+
     @OptionGroup var common: CommonOptions
-    @Option(name: .long) var port: Int = 8000
+    @OptionGroup var run: RunOptions
+    @Option(name: .long, help: "Port on 127.0.0.1.")
+    var port: Int = 8000
+    @Flag(name: .long, help: "Run the checks once before serving (otherwise reuse the last results).")
+    var checks = false
+    @Option(name: .long, help: "Where the site is written.")
+    var out: String = "site"
+
     func run() async throws {
-        throw ExitStatus.usage("serve is not implemented yet; run `opsbook build` and `python3 -m http.server -d site \(port)`")
+        guard (1...65535).contains(port) else { throw ExitStatus.usage("--port \(port) is not a port number") }
+        let build = SiteBuild(common: common, out: out, search: true)
+        let first = try build.build(initialSource(build))
+        let verdicts = SiteBuild.Verdicts.given(first.0.checks ?? [], target: first.0.target, started: first.0.started,
+                                                finished: first.0.finished)
+        let keep = first.0.checks == nil ? SiteBuild.Verdicts.none : verdicts
+        let state = ServeState()
+        let watcher = Watcher(root: common.rootURL)
+        Thread.detachNewThread {
+            watcher.loop {
+                do {
+                    _ = try build.build(keep)
+                    state.bump()
+                } catch {
+                    FileHandle.standardError.write(Data("opsbook: rebuild failed; serving the previous site\n".utf8))
+                }
+            }
+        }
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: UInt16(port)),
+                                handler: SiteHandler(root: build.outURL, state: state))
+        print("opsbook: serving \(build.outURL.path) at http://127.0.0.1:\(port)/ (Ctrl-C to stop)")
+        try await server.run()
+    }
+
+    private func initialSource(_ build: SiteBuild) -> SiteBuild.Verdicts {
+        if checks { return .run(run) }
+        let last = build.outURL.appendingPathComponent("results.json")
+        if let data = try? Data(contentsOf: last), let earlier = try? ResultsFile.read(data), !earlier.checks.isEmpty {
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("opsbook-serve-results-\(getpid()).json")
+            try? data.write(to: copy)
+            return .earlier(copy.path)
+        }
+        return .none
+    }
+}
+
+/// A counter the pages poll to know when to reload.
+final class ServeState: @unchecked Sendable {
+    private var generation = 0
+    private let lock = NSLock()
+    func bump() { lock.lock(); generation += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return generation }
+}
+
+/// Serves files under the site folder only; HTML gets a small script that reloads the page after
+/// a rebuild. Nothing is served from outside the folder (`..` is refused).
+struct SiteHandler: HTTPHandler {
+    var root: URL
+    var state: ServeState
+
+    static let reload = """
+    <script>(function(){var g=null;setInterval(function(){fetch('/__opsbook/generation').then(function(r){return r.text()}).then(function(t){if(g!==null&&t!==g){location.reload()}g=t}).catch(function(){})},1000)})();</script>
+    """
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        if request.path == "/__opsbook/generation" {
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain"], body: Data(String(state.value).utf8))
+        }
+        var path = request.path.removingPercentEncoding ?? request.path
+        if path.hasSuffix("/") { path += "index.html" }
+        let parts = path.split(separator: "/")
+        guard !parts.contains("..") else { return HTTPResponse(statusCode: .forbidden) }
+        let file = root.appendingPathComponent(parts.joined(separator: "/"))
+        guard var data = FileManager.default.contents(atPath: file.path) else {
+            return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain"], body: Data("not found\n".utf8))
+        }
+        if file.pathExtension == "html", let html = String(data: data, encoding: .utf8) {
+            data = Data(html.replacingOccurrences(of: "</body>", with: Self.reload + "</body>").utf8)
+        }
+        return HTTPResponse(statusCode: .ok, headers: [.contentType: Self.mime(file.pathExtension), .init("Cache-Control"): "no-store"], body: data)
+    }
+
+    static func mime(_ ext: String) -> String {
+        switch ext {
+        case "html": return "text/html; charset=utf-8"
+        case "css": return "text/css; charset=utf-8"
+        case "js", "mjs": return "text/javascript; charset=utf-8"
+        case "json": return "application/json"
+        case "svg": return "image/svg+xml"
+        case "png": return "image/png"
+        case "wasm": return "application/wasm"
+        default: return "application/octet-stream"
+        }
+    }
+}
+
+/// Notices changes under content/, checks/ and theme/ by comparing file sizes and modification
+/// times twice a second: cheap for a handbook, and the same on every file system.
+struct Watcher: Sendable {
+    var root: URL
+
+    func loop(onChange: () -> Void) {
+        var last = fingerprint()
+        while true {
+            Thread.sleep(forTimeInterval: 0.5)
+            let now = fingerprint()
+            if now != last {
+                last = now
+                onChange()
+            }
+        }
+    }
+
+    func fingerprint() -> [String: String] {
+        var out: [String: String] = [:]
+        for folder in ["content", "checks", "theme"] {
+            let dir = root.appendingPathComponent(folder)
+            guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey]) else { continue }
+            while let url = e.nextObject() as? URL {
+                let v = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey])
+                out[url.path] = "\(v?.contentModificationDate?.timeIntervalSince1970 ?? 0):\(v?.fileSize ?? 0)"
+            }
+        }
+        return out
     }
 }
