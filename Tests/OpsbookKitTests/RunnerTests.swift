@@ -144,3 +144,21 @@ final class RunnerTests: XCTestCase {
         return p.terminationStatus == 0
     }
 }
+
+extension RunnerTests {
+    /// A kube-context target: every kubectl call gets `--context`, the author writes none, and the
+    /// user's kubeconfig is not touched (a stand-in passes the flag).
+    func testKubeContextIsPassedToEveryKubectlCall() throws {
+        let bin = try Workspace.makeTemporaryFolder(prefix: "opsbook-fake-kubectl")
+        let fake = bin.appendingPathComponent("kubectl")
+        try Data("#!/bin/sh\necho \"args: $*\"\n".utf8).write(to: fake)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = bin.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        let block = TestSupport.page("```check k\n$ kubectl get nodes | cat\nargs: --context stg get nodes\n```\n").0.checks[0]
+        let runner = CheckRunner(target: RunTarget(name: "stg", kubeContext: "stg"), root: URL(fileURLWithPath: "/tmp"), jobs: 1,
+                                 allowMutations: false, redactor: Redactor(), baseEnvironment: env)
+        let r = try runner.run([block])[0]
+        XCTAssertEqual(r.status, .passed, r.diff ?? r.reason ?? "")
+    }
+}

@@ -3,7 +3,7 @@ import Foundation
 /// A check block in the page: its commands, and once run its status, output, diff, exit status,
 /// attempts, duration and when it ran. Folded, and opened when it failed.
 enum CheckHTML {
-    static func render(_ check: CheckBlock, result: CheckResult?, ran: Bool) -> String {
+    static func render(_ check: CheckBlock, result: CheckResult?, target: String?) -> String {
         let status = result?.status
         let (icon, word) = StatusLabel.check(status)
         let statusName = status?.rawValue ?? "not-run"
@@ -15,7 +15,7 @@ enum CheckHTML {
         if let r = result { html += " <span class=\"meta\">\(r.durationMilliseconds) ms</span>" }
         html += "</summary>\n"
         html += "<pre class=\"check-body\"><code class=\"language-console\">\(HTML.escape(check.body))</code></pre>\n"
-        if let r = result { html += details(r) }
+        if let r = result { html += details(r, target: target) }
         html += "</details></div>\n"
         return html
     }
@@ -28,12 +28,13 @@ enum CheckHTML {
         return parts.isEmpty ? "" : " <span class=\"meta\">\(HTML.escape(parts.joined(separator: " ")))</span>"
     }
 
-    private static func details(_ r: CheckResult) -> String {
+    private static func details(_ r: CheckResult, target: String?) -> String {
         var html = "<dl class=\"check-meta\">"
         if let reason = r.reason { html += "<dt>原因</dt><dd>\(HTML.escape(reason))</dd>" }
         if let exit = r.exit { html += "<dt>結束碼</dt><dd>\(exit)</dd>" }
         html += "<dt>嘗試次數</dt><dd>\(r.attempts)</dd><dt>耗時</dt><dd>\(r.durationMilliseconds) ms</dd>"
         if let at = r.startedAt { html += "<dt>執行於</dt><dd><time>\(ISO8601DateFormatter().string(from: at))</time></dd>" }
+        if let target { html += "<dt>目標</dt><dd>\(HTML.escape(target))</dd>" }
         html += "</dl>\n"
         if let diff = r.diff, !diff.isEmpty {
             html += "<p class=\"label\">預期與實際的差異（- 預期，+ 實際）</p><pre class=\"diff\"><code>\(diffHTML(diff))</code></pre>\n"

@@ -111,7 +111,7 @@ struct MarkdownHTMLWriter {
             let check = checkIndex < page.checks.count ? page.checks[checkIndex] : nil
             checkIndex += 1
             if let check {
-                out += CheckHTML.render(check, result: checkResults[check.id], ran: checksRan)
+                out += CheckHTML.render(check, result: checkResults[check.id], target: target)
                 return
             }
         }
@@ -191,6 +191,9 @@ struct MarkdownHTMLWriter {
         }
         out += "<code>\(HTML.escape(literal))</code>"
     }
+
+    /// The target the results came from, shown with each check.
+    var target: String?
 
     /// Where each check id is shown (`#check-id` or `../page.html#check-id`), from the site renderer.
     var checkLinks: [String: String] = [:]

@@ -30,6 +30,7 @@ struct SiteContext {
         var writer = MarkdownHTMLWriter(page: page, verdicts: verdicts, checkResults: results.checkByID,
                                         checksRan: results.checks != nil, rewriteLink: LinkRewriter.rewrite)
         writer.checkLinks = checkLinks(from: page, prefix: prefix)
+        writer.target = results.target
         let body = writer.render()
         let toc = page.headings.filter { $0.level >= 2 && $0.level <= 3 }.map {
             PageView.TOCEntry(text: $0.text, anchor: $0.anchor, level: $0.level, isSub: $0.level == 3)
