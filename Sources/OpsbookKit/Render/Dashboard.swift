@@ -35,7 +35,7 @@ extension SiteContext {
         return DashboardView.Phase(
             title: page.title, href: page.outputPath, due: page.frontMatter.due?.description ?? "—", overdue: overdue,
             total: verdicts.count, barHTML: bar(verdicts),
-            countsText: Self.counts(verdicts).map { "\($0.icon) \($0.word) \($0.count)" }.joined(separator: "　"),
+            counts: Self.counts(verdicts),
             failing: failing, hasFailing: !failing.isEmpty)
     }
 

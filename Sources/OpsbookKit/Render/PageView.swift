@@ -32,7 +32,7 @@ struct PageView {
 struct DashboardView {
     struct Phase {
         var title: String; var href: String; var due: String; var overdue: Bool
-        var total: Int; var barHTML: String; var countsText: String; var failing: [PageView.Link]; var hasFailing: Bool
+        var total: Int; var barHTML: String; var counts: [PageView.Count]; var failing: [PageView.Link]; var hasFailing: Bool
     }
     struct Runbook {
         var title: String; var href: String; var component: String; var severity: String; var owner: String

@@ -6,8 +6,8 @@ enum StatusLabel {
         switch status {
         case .passed: return ("✔", "通過")
         case .failed: return ("✘", "失敗")
-        case .skipped: return ("⤼", "略過")
-        case .manual: return ("✋", "待人工確認")
+        case .skipped: return ("↷", "略過")
+        case .manual: return ("✎", "待人工確認")
         case .attested: return ("✍", "已簽核")
         case .notRun: return ("○", "未執行")
         }
@@ -17,9 +17,9 @@ enum StatusLabel {
         switch status {
         case .passed?: return ("✔", "通過")
         case .failed?: return ("✘", "失敗")
-        case .timedOut?: return ("⏱", "逾時")
+        case .timedOut?: return ("✘", "逾時")
         case .errored?: return ("⚠", "無法執行")
-        case .skipped?: return ("⤼", "略過")
+        case .skipped?: return ("↷", "略過")
         case nil: return ("○", "未執行")
         }
     }
