@@ -17,12 +17,7 @@ struct CheckCommand: AsyncParsableCommand {
     var junit: String?
 
     func run() async throws {
-        let (handbook, lint) = try Stages.loadAndLint(common)
-        let setup = try Stages.setUpRun(handbook, root: common.rootURL, targetName: run.target)
-        let diagnostics = lint + setup.diagnostics
-        DiagnosticPrinter(format: common.format).print(diagnostics)
-        let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
-        if status != .success { throw status }
+        let (handbook, setup, diagnostics) = try Stages.prepareRun(common, targetName: run.target)
 
         let selected = try select(handbook.checks)
         let started = Date()

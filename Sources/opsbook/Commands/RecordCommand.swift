@@ -17,12 +17,7 @@ struct RecordCommand: AsyncParsableCommand {
         guard into.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]*/) != nil else {
             throw ExitStatus.usage("--into \(into): use a plain folder name such as demo or lab")
         }
-        let (handbook, lint) = try Stages.loadAndLint(common)
-        let setup = try Stages.setUpRun(handbook, root: common.rootURL, targetName: run.target)
-        let diagnostics = lint + setup.diagnostics
-        DiagnosticPrinter(format: common.format).print(diagnostics)
-        let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
-        if status != .success { throw status }
+        let (handbook, setup, diagnostics) = try Stages.prepareRun(common, targetName: run.target)
         if setup.target.isReplay {
             throw ExitStatus.usage("target `\(setup.target.name)` replays fixtures; record from a real target")
         }

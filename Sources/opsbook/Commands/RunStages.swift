@@ -22,6 +22,17 @@ struct RunSetup {
 }
 
 extension Stages {
+    /// Load, lint and read `checks/`; print every problem; stop with exit 2 if any is an error.
+    static func prepareRun(_ common: CommonOptions, targetName: String?) throws -> (Handbook, RunSetup, [Diagnostic]) {
+        let (handbook, lint) = try loadAndLint(common)
+        let setup = try setUpRun(handbook, root: common.rootURL, targetName: targetName)
+        let diagnostics = lint + setup.diagnostics
+        DiagnosticPrinter(format: common.format).print(diagnostics)
+        let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
+        if status != .success { throw status }
+        return (handbook, setup, diagnostics)
+    }
+
     static func setUpRun(_ handbook: Handbook, root: URL, targetName: String?) throws -> RunSetup {
         let folder = ChecksFolder(root: root)
         let (targets, targetProblems) = folder.loadTargets()
