@@ -145,3 +145,19 @@ final class LoadTests: XCTestCase {
         XCTAssertEqual(handbook.pages.map(\.slugPath), ["index", "z/index", "z/y", "a", "b"])
     }
 }
+
+extension LoadTests {
+    func testSymlinkLoopIsReadOnceAndMissingContentIsAUsageError() throws {
+        let root = try TestSupport.handbook(["content/a/page.md": "# A\n"])
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("content/a/loop").path,
+                                                   withDestinationPath: root.appendingPathComponent("content").path)
+        let (handbook, problems) = try TestSupport.load(root)
+        XCTAssertEqual(handbook.pages.map(\.slugPath), ["a/page"])
+        XCTAssertEqual(problems.codes(), ["content.symlink-loop"])
+
+        let empty = try TestSupport.handbook(["README.md": "no content folder"])
+        let run = try TestSupport.opsbook(["lint"], in: empty)
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("no content/ folder"), run.stderr)
+    }
+}

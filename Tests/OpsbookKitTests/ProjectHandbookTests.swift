@@ -7,7 +7,7 @@ final class ProjectHandbookTests: XCTestCase {
     private var root: URL { TestSupport.packageRoot }
 
     private func results(_ target: String) throws -> (status: Int32, doc: [String: Any]) {
-        let json = try Workspace.makeTemporaryFolder(prefix: "opsbook-project").appendingPathComponent("r.json")
+        let json = try TestSupport.handbook([:]).appendingPathComponent("r.json")
         defer { try? FileManager.default.removeItem(at: json.deletingLastPathComponent()) }
         let run = try TestSupport.opsbook(["check", "--target", target, "--json", json.path], in: root)
         XCTAssertNotEqual(run.status, 2, run.stderr)

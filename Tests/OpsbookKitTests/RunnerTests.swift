@@ -100,7 +100,7 @@ final class RunnerTests: XCTestCase {
     }
 
     func testRetryPassesOnTheThirdAttempt() throws {
-        let dir = try Workspace.makeTemporaryFolder(prefix: "opsbook-retry")
+        let dir = try TestSupport.handbook([:])
         let body = "n=$(cat \(dir.path)/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > \(dir.path)/n; [ $n -ge 3 ]"
         let r = try run1(body, "check t retry=5x0s")
         XCTAssertEqual(r.status, .passed)
@@ -149,7 +149,7 @@ extension RunnerTests {
     /// A kube-context target: every kubectl call gets `--context`, the author writes none, and the
     /// user's kubeconfig is not touched (a stand-in passes the flag).
     func testKubeContextIsPassedToEveryKubectlCall() throws {
-        let bin = try Workspace.makeTemporaryFolder(prefix: "opsbook-fake-kubectl")
+        let bin = try TestSupport.handbook([:])
         let fake = bin.appendingPathComponent("kubectl")
         try Data("#!/bin/sh\necho \"args: $*\"\n".utf8).write(to: fake)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)

@@ -14,9 +14,19 @@ enum TestSupport {
         PageBuilder.build(path: path, relative: String(path.dropFirst("content/".count)), data: Data(markdown.utf8))
     }
 
+    /// One folder for every test handbook of this process, removed when the process exits, so a
+    /// test run leaves no temporary folders behind.
+    static let scratch: URL = {
+        let dir = (try? Workspace.makeTemporaryFolder(prefix: "opsbook-tests")) ?? URL(fileURLWithPath: NSTemporaryDirectory())
+        scratchPath = dir.path
+        atexit { if let p = scratchPath { try? FileManager.default.removeItem(atPath: p) } }
+        return dir
+    }()
+
     /// Writes `files` (path → text) under a new temporary folder and returns it.
     static func handbook(_ files: [String: String]) throws -> URL {
-        let root = try Workspace.makeTemporaryFolder(prefix: "opsbook-test")
+        let root = scratch.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for (path, text) in files {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -76,6 +86,8 @@ enum TestSupport {
         XCTAssertEqual(actual, expected, "differs from \(golden.lastPathComponent)", file: file, line: line)
     }
 }
+
+nonisolated(unsafe) private var scratchPath: String?
 
 extension Array where Element == Diagnostic {
     func codes(_ severity: Diagnostic.Severity? = nil) -> [String] {
