@@ -93,3 +93,17 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(leftovers, [])
     }
 }
+
+extension RenderTests {
+    func testCommandOutputIsEscaped() throws {
+        let out = try site(["content/p.md": "```check x\n$ cat evil\nok\n```\n"], checks: [
+            CheckResult(id: "x", page: "content/p.md", line: 1, status: .failed, exit: 0, attempts: 1,
+                        reason: "<b>reason</b>", output: "<script>alert(1)</script>\n", diff: "-ok\n+<img src=x onerror=alert(2)>\n"),
+        ])
+        let page = try html(out.appendingPathComponent("p.html"))
+        XCTAssertFalse(page.contains("<script>alert"))
+        XCTAssertFalse(page.contains("<img src=x"))
+        XCTAssertFalse(page.contains("<b>reason"))
+        XCTAssertTrue(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    }
+}
