@@ -107,3 +107,33 @@ extension CLITests {
         XCTAssertTrue(get("/index.html")?.1.contains("新的一段") == true)
     }
 }
+
+extension CLITests {
+    func testTargetsFileErrorsArePositionedAndExit2() throws {
+        let root = try TestSupport.handbook([
+            "content/index.md": "# 手冊\n",
+            "checks/targets.yaml": "default: prod\ntargets:\n  stg:\n    kube-context: [a, b]\n  lab:\n    envv: {}\n",
+        ])
+        let run = try TestSupport.opsbook(["check"], in: root)
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("checks/targets.yaml:4:19: error: `kube-context` must be a string"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("checks/targets.yaml:6:5: error: unknown key `envv` for target `lab`"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("default target `prod` is not defined"), run.stderr)
+    }
+
+    func testThemeFolderOverridesOneTemplateAndKeepsTheRest() throws {
+        let root = try TestSupport.handbook([
+            "content/index.md": "# 手冊\n",
+            "theme/page.mustache": "<!DOCTYPE html><title>{{title}}</title><body class=\"mine\">{{{bodyHTML}}}</body>\n",
+            "theme/style.css": "body { color: red }\n",
+        ])
+        let run = try TestSupport.opsbook(["build", "--no-checks", "--no-search"], in: root)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let page = try String(contentsOf: root.appendingPathComponent("site/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<body class=\"mine\"><h1 id=\"手冊\">"))
+        let css = try String(contentsOf: root.appendingPathComponent("site/assets/style.css"), encoding: .utf8)
+        XCTAssertEqual(css, "body { color: red }\n")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/assets/search.js").path),
+                      "assets the theme does not replace still come from opsbook")
+    }
+}

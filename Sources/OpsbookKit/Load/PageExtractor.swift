@@ -150,7 +150,8 @@ struct PageExtractor {
             for n in (start.line + 1)...bodyEnd {
                 guard let inner = Self.fence(lines[n - 1]), inner.char == fence.char, inner.count >= fence.count,
                       !inner.info.isEmpty else { continue }
-                problems.append(.error("fence.nested", "fence `\(String(repeating: inner.char, count: inner.count))\(inner.info)` inside a block opened with the same fence at line \(start.line): the inner closing fence ends the outer block; open the outer block with a longer fence (e.g. ````)",
+                let opener = String(repeating: inner.char, count: inner.count) + inner.info
+                problems.append(.error("fence.nested", "fence line \"\(opener)\" inside a block opened with the same fence at line \(start.line): its closing fence ends the outer block; open the outer block with a longer fence (\(String(repeating: fence.char, count: inner.count + 1)))",
                                        at: SourcePosition(path: path, line: n, column: Self.indent(lines[n - 1]) + 1)))
             }
         }

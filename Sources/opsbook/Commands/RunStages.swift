@@ -39,12 +39,17 @@ extension Stages {
         let (attestations, attestationProblems) = folder.loadAttestations(for: handbook)
         let (redactor, redactProblems) = folder.loadRedactor()
         var diagnostics = targetProblems + attestationProblems + redactProblems
+        // A broken targets.yaml explains a missing target: show its problems before saying so.
+        func stop(_ message: String) -> ExitCode {
+            DiagnosticPrinter(format: .text).print(diagnostics)
+            return ExitStatus.usage(message)
+        }
         guard let name = targetName ?? targets.defaultName else {
-            throw ExitStatus.usage("no --target given and checks/targets.yaml names no default")
+            throw stop("no --target given and checks/targets.yaml names no default")
         }
         guard let target = targets.targets[name] else {
             let known = targets.names.isEmpty ? "none defined" : targets.names.joined(separator: ", ")
-            throw ExitStatus.usage("unknown target `\(name)`; known targets: \(known)")
+            throw stop("unknown target `\(name)`; known targets: \(known)")
         }
         var fixtures: FixtureSet? = nil
         if target.isReplay {
