@@ -25,7 +25,9 @@ check: build
 
 test: deps test-deps
 	$(SWIFT) build
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log
+	@# A closing line any CI can read, from XCTest's own total.
+	@awk '/Executed [0-9]+ tests?, with [0-9]+ failures?/ { n = $$2; f = $$5 } END { print n - f " passed, " f " failed" }' .build/test.log
 
 bench: deps
 	$(SWIFT) build -c release
