@@ -54,7 +54,7 @@ extension SiteContext {
 
     private func runbookView(_ page: Page) -> DashboardView.Runbook {
         let fm = page.frontMatter
-        let statuses = page.checks.compactMap { results.checkByID[$0.id]?.status }
+        let statuses = page.checks.compactMap { checkByID[$0.id]?.status }
         let checksStatus: String
         if results.checks == nil || page.checks.isEmpty { checksStatus = page.checks.isEmpty ? "manual" : "not-run" }
         else if statuses.contains(where: \.isFailure) { checksStatus = "failed" }

@@ -184,7 +184,7 @@ struct MarkdownHTMLWriter {
         let trimmed = literal.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("check:") {
             let id = String(trimmed.dropFirst(6))
-            if let target = checkLinks[id] {
+            if let target = checkLink(id) {
                 out += "<a class=\"check-ref\" href=\"\(HTML.escape(target))\"><code>\(HTML.escape(literal))</code></a>"
                 return
             }
@@ -196,5 +196,5 @@ struct MarkdownHTMLWriter {
     var target: String?
 
     /// Where each check id is shown (`#check-id` or `../page.html#check-id`), from the site renderer.
-    var checkLinks: [String: String] = [:]
+    var checkLink: (String) -> String? = { _ in nil }
 }

@@ -8,6 +8,9 @@ struct SiteContext {
     private let nav: NavNode
     private let checkPages: [String: String]
     private let verdictsByPage: [String: [CriterionVerdict]]
+    /// Made once: building them per page made a 1000-page site quadratic.
+    let checkByID: [String: CheckResult]
+    let siteTitle: String
 
     init(handbook: Handbook, results: Results, today: Day) {
         self.handbook = handbook
@@ -18,18 +21,19 @@ struct SiteContext {
         for page in handbook.pages { for check in page.checks { checkPages[check.id] = page.outputPath } }
         self.checkPages = checkPages
         verdictsByPage = Dictionary(grouping: results.criteria, by: { $0.criterion.page })
-    }
-
-    var siteTitle: String {
-        handbook.page(at: "content/index.md")?.title ?? "Ops Handbook"
+        checkByID = results.checkByID
+        siteTitle = handbook.page(at: "content/index.md")?.title ?? "Ops Handbook"
     }
 
     func pageView(_ page: Page, index: Int) -> PageView {
         let prefix = LinkRewriter.rootPrefix(forOutputPath: page.outputPath)
         let verdicts = verdictsByPage[page.path] ?? []
-        var writer = MarkdownHTMLWriter(page: page, verdicts: verdicts, checkResults: results.checkByID,
+        var writer = MarkdownHTMLWriter(page: page, verdicts: verdicts, checkResults: checkByID,
                                         checksRan: results.checks != nil, rewriteLink: LinkRewriter.rewrite)
-        writer.checkLinks = checkLinks(from: page, prefix: prefix)
+        let pages = checkPages
+        writer.checkLink = { id in
+            pages[id].map { ($0 == page.outputPath ? "" : prefix + $0) + "#check-" + id }
+        }
         writer.target = results.target
         let body = writer.render()
         let toc = page.headings.filter { $0.level >= 2 && $0.level <= 3 }.map {
@@ -51,12 +55,6 @@ struct SiteContext {
 
     private func link(_ page: Page, _ prefix: String) -> PageView.Link {
         PageView.Link(title: page.title, href: prefix + page.outputPath)
-    }
-
-    private func checkLinks(from page: Page, prefix: String) -> [String: String] {
-        checkPages.mapValues { $0 == page.outputPath ? "" : prefix + $0 }.reduce(into: [:]) { out, pair in
-            out[pair.key] = pair.value + "#check-" + pair.key
-        }
     }
 
     func navHTML(current: String, prefix: String) -> String {

@@ -45,14 +45,14 @@ public struct SiteRenderer: Sendable {
         if handbook.page(at: "content/index.md") == nil {
             try writeFile(try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html")), to: dir.appendingPathComponent("index.html"))
         }
-        try ResultsFile.json(results).write(to: dir.appendingPathComponent("results.json"))
+        try PlainFile.write(ResultsFile.json(results), to: dir.appendingPathComponent("results.json"))
         try theme.copyAssets(to: dir.appendingPathComponent("assets"))
         try copyContentFiles(from: URL(fileURLWithPath: handbook.root).appendingPathComponent("content"), to: dir)
     }
 
     private func writeFile(_ text: String, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
+        try PlainFile.write(text, to: url)
     }
 
     /// Images and other non-Markdown files under content/ go to the same place in the site.

@@ -51,19 +51,9 @@ final class Workspace: @unchecked Sendable {
         return dir
     }
 
-    /// Plain open/write/close: `Data.write(to:)` fsyncs, which was a fifth of a trivial check's cost.
     func writeScript(_ text: String, for id: String) throws -> URL {
         let url = base.appendingPathComponent("scripts").appendingPathComponent("\(id)-\(UUID().uuidString.prefix(8)).sh")
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ShellProcess.SpawnError(description: "cannot write \(url.path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            guard n > 0 else { throw ShellProcess.SpawnError(description: "cannot write \(url.path)") }
-            offset += n
-        }
+        try PlainFile.write(text, to: url, exclusive: true, mode: 0o600)
         return url
     }
 
