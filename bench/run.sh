@@ -11,12 +11,8 @@ trap 'rm -rf "$work"' EXIT
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 
-echo "== site build: $PAGES pages, opsbook build --no-checks --no-search (median of $RUNS) =="
-python3 bench/generate.py "$work/book" "$PAGES"
-for i in $(seq "$RUNS"); do ms "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site"; done | median | xargs -I{} echo "time_ms {}"
-/usr/bin/time -v "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print "peak_rss_kb " $2}'
-echo "output_mb $(du -sm "$work/site" | cut -f1)"
-
+# Checks first: the site runs create and delete thousands of files, and the file system's
+# clean-up afterwards slows the spawns measured next.
 echo "== checks: 200 trivial transcript checks vs 200 bare bash -c spawns (median of $RUNS) =="
 python3 bench/checks.py "$work/checks" 200
 bare=$(for i in $(seq "$RUNS"); do ms bash -c 'while read -r c; do bash -o pipefail -c "$c"; done < '"$work/checks/commands.txt"; done | median)
@@ -25,3 +21,10 @@ for jobs in 1 2; do
   t=$(for i in $(seq "$RUNS"); do ms "$BIN" check --root "$work/checks" --jobs "$jobs"; done | median)
   echo "opsbook_jobs${jobs}_ms $t ratio $(awk -v a="$t" -v b="$bare" 'BEGIN {printf "%.2f", a/b}')"
 done
+
+echo "== site build: $PAGES pages, opsbook build --no-checks --no-search (median of $RUNS) =="
+python3 bench/generate.py "$work/book" "$PAGES"
+for i in $(seq "$RUNS"); do ms "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site"; done | median | xargs -I{} echo "time_ms {}"
+/usr/bin/time -v "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print "peak_rss_kb " $2}'
+echo "output_mb $(du -sm "$work/site" | cut -f1)"
+

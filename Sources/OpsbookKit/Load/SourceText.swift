@@ -54,6 +54,8 @@ enum SourceText {
     private static func mojibakeLines(_ text: String, path: String) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            // Most lines hold no Â..ô at all; skip the regex for them (it dominated loading).
+            guard line.unicodeScalars.contains(where: { $0.value >= 0xC2 && $0.value <= 0xF4 }) else { continue }
             let matches = line.matches(of: mojibake)
             guard matches.count >= 2, let first = matches.first else { continue }
             let column = line[..<first.range.lowerBound].utf8.count + 1

@@ -48,3 +48,64 @@ struct DashboardView {
     var claimedFailing: [PageView.Link]
     var hasClaimedFailing: Bool
 }
+
+import Mustache
+
+// Mustache finds fields through `Mirror` unless a type names them itself; for a thousand pages
+// reflection was a third of the build. These lookups list the same fields as the structs above.
+extension PageView: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "siteTitle": return siteTitle
+        case "title": return title
+        case "rootPrefix": return rootPrefix
+        case "navHTML": return navHTML
+        case "breadcrumbs": return breadcrumbs
+        case "bodyHTML": return bodyHTML
+        case "toc": return toc
+        case "hasTOC": return hasTOC
+        case "prev": return prev
+        case "next": return next
+        case "facts": return facts
+        case "counts": return counts
+        case "hasCounts": return hasCounts
+        case "claimedFailing": return claimedFailing
+        case "hasClaimedFailing": return hasClaimedFailing
+        case "runInfo": return runInfo
+        case "kind": return kind
+        default: return nil
+        }
+    }
+}
+
+extension PageView.Link: MustacheParent {
+    func child(named name: String) -> Any? { name == "title" ? title : name == "href" ? href : nil }
+}
+
+extension PageView.TOCEntry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": return text
+        case "anchor": return anchor
+        case "level": return level
+        case "isSub": return isSub
+        default: return nil
+        }
+    }
+}
+
+extension PageView.Count: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "status": return status
+        case "word": return word
+        case "icon": return icon
+        case "count": return count
+        default: return nil
+        }
+    }
+}
+
+extension PageView.Fact: MustacheParent {
+    func child(named name: String) -> Any? { name == "label" ? label : name == "value" ? value : nil }
+}

@@ -10,8 +10,7 @@ extension CheckRunner {
         do {
             let work = try workspace.newWorkingFolder(for: check.id)
             defer { try? FileManager.default.removeItem(at: work) }
-            let script = try workspace.writeScript(transcript?.text ?? check.body, for: check.id)
-            let arguments = check.attributes.shell == .bash ? ["-o", "pipefail", script.path] : [script.path]
+            let arguments = try shellArguments(transcript?.text ?? check.body, check: check, workspace: workspace)
             let process = ShellProcess(executable: workspace.shellPath(check.attributes.shell), arguments: arguments,
                                        environment: environment(check, workspace: workspace, replayState: replayState),
                                        workingDirectory: work.path, timeoutMilliseconds: check.attributes.timeoutMilliseconds)
@@ -29,6 +28,15 @@ extension CheckRunner {
         }
         result.reason = result.reason.map(redactor.redact)
         return result
+    }
+
+    /// The script goes to the shell as `-c` text: creating a file per check cost more than
+    /// anything else opsbook adds to a trivial check. A body too long for one argument
+    /// (Linux allows 128 KiB) goes through a file instead.
+    private func shellArguments(_ script: String, check: CheckBlock, workspace: Workspace) throws -> [String] {
+        let pipefail = check.attributes.shell == .bash ? ["-o", "pipefail"] : []
+        if script.utf8.count < 100_000 { return pipefail + ["-c", script, check.attributes.shell.rawValue] }
+        return pipefail + [try workspace.writeScript(script, for: check.id).path]
     }
 
     private func environment(_ check: CheckBlock, workspace: Workspace, replayState: URL) -> [String: String] {
