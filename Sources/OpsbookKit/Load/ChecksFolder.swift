@@ -85,14 +85,10 @@ public struct ChecksFolder: Sendable {
         let path = "checks/attestations.yaml"
         guard let url = existing(path), let text = try? String(contentsOf: url, encoding: .utf8) else { return ([], []) }
         let file = YAMLFile(path: path)
-        let node: Node
-        switch file.parse(text) {
+        let seq: [Node]
+        switch file.list(text, code: "attestations.shape", shape: "attestations.yaml is a list of sign-offs") {
         case .failure(let d): return ([], [d])
-        case .success(nil): return ([], [])
-        case .success(let n?): node = n
-        }
-        guard case .sequence(let seq) = node else {
-            return ([], [.error("attestations.shape", "attestations.yaml is a list of sign-offs", at: file.position(node))])
+        case .success(let items): seq = items
         }
         var out: [Attestation] = []
         var problems: [Diagnostic] = []
@@ -143,13 +139,10 @@ public struct ChecksFolder: Sendable {
         let path = "checks/redact.yaml"
         guard let url = existing(path), let text = try? String(contentsOf: url, encoding: .utf8) else { return (Redactor(), []) }
         let file = YAMLFile(path: path)
-        guard case .success(let node) = file.parse(text) else {
-            if case .failure(let d) = file.parse(text) { return (Redactor(), [d]) }
-            return (Redactor(), [])
-        }
-        guard let node else { return (Redactor(), []) }
-        guard case .sequence(let seq) = node else {
-            return (Redactor(), [.error("redact.shape", "redact.yaml is a list of patterns", at: file.position(node))])
+        let seq: [Node]
+        switch file.list(text, code: "redact.shape", shape: "redact.yaml is a list of patterns") {
+        case .failure(let d): return (Redactor(), [d])
+        case .success(let items): seq = items
         }
         var rules: [Redactor.Rule] = []
         var problems: [Diagnostic] = []

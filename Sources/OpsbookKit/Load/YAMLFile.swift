@@ -19,6 +19,17 @@ struct YAMLFile {
         }
     }
 
+    /// A file that must be a YAML list (attestations, fixtures, redaction patterns); an empty file
+    /// is an empty list. `shape` says what the list holds, for the error.
+    func list(_ text: String, code: String, shape: String) -> Result<[Node], Diagnostic> {
+        switch parse(text) {
+        case .failure(let d): return .failure(d)
+        case .success(nil): return .success([])
+        case .success(.sequence(let seq)?): return .success(Array(seq))
+        case .success(let other?): return .failure(.error(code, shape, at: position(other)))
+        }
+    }
+
     func position(_ node: Node) -> SourcePosition {
         guard let mark = node.mark else { return SourcePosition(path: path, line: lineOffset + 1) }
         return SourcePosition(path: path, line: mark.line + lineOffset, column: mark.column)

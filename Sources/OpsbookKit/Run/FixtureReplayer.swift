@@ -68,13 +68,10 @@ public struct FixtureSet: Codable, Sendable {
 
     static func parse(_ text: String, path: String) -> ([FixtureCall], [Diagnostic]) {
         let file = YAMLFile(path: path)
-        guard case .success(let node) = file.parse(text) else {
-            if case .failure(let d) = file.parse(text) { return ([], [d]) }
-            return ([], [])
-        }
-        guard let node else { return ([], []) }
-        guard case .sequence(let seq) = node else {
-            return ([], [.error("fixtures.shape", "a fixture file is a list of calls (`- call: [...]`)", at: file.position(node))])
+        let seq: [Node]
+        switch file.list(text, code: "fixtures.shape", shape: "a fixture file is a list of calls (`- call: [...]`)") {
+        case .failure(let d): return ([], [d])
+        case .success(let items): seq = items
         }
         var calls: [FixtureCall] = []
         var problems: [Diagnostic] = []
