@@ -11,7 +11,6 @@ struct MarkdownHTMLWriter {
     var page: Page
     var verdicts: [CriterionVerdict]
     var checkResults: [String: CheckResult]
-    var checksRan: Bool
     var rewriteLink: (String) -> String
 
     private var out = ""
@@ -19,12 +18,11 @@ struct MarkdownHTMLWriter {
     private var criterionIndex = 0
     private var checkIndex = 0
 
-    init(page: Page, verdicts: [CriterionVerdict], checkResults: [String: CheckResult], checksRan: Bool,
+    init(page: Page, verdicts: [CriterionVerdict], checkResults: [String: CheckResult],
          rewriteLink: @escaping (String) -> String) {
         self.page = page
         self.verdicts = verdicts
         self.checkResults = checkResults
-        self.checksRan = checksRan
         self.rewriteLink = rewriteLink
     }
 

@@ -29,7 +29,7 @@ struct SiteContext {
         let prefix = LinkRewriter.rootPrefix(forOutputPath: page.outputPath)
         let verdicts = verdictsByPage[page.path] ?? []
         var writer = MarkdownHTMLWriter(page: page, verdicts: verdicts, checkResults: checkByID,
-                                        checksRan: results.checks != nil, rewriteLink: LinkRewriter.rewrite)
+                                        rewriteLink: LinkRewriter.rewrite)
         let pages = checkPages
         writer.checkLink = { id in
             pages[id].map { ($0 == page.outputPath ? "" : prefix + $0) + "#check-" + id }

@@ -25,12 +25,10 @@ public struct CheckResult: Hashable, Sendable {
     /// Unified-style diff of expected vs actual, redacted; nil when nothing to show.
     public var diff: String?
     public var startedAt: Date?
-    /// The commands as the author wrote them, for the site.
-    public var commands: [String]
 
     public init(id: String, page: String, line: Int, status: CheckStatus, exit: Int? = nil,
                 durationMilliseconds: Int = 0, attempts: Int = 0, reason: String? = nil, output: String = "",
-                outputTruncated: Bool = false, diff: String? = nil, startedAt: Date? = nil, commands: [String] = []) {
+                outputTruncated: Bool = false, diff: String? = nil, startedAt: Date? = nil) {
         self.id = id
         self.page = page
         self.line = line
@@ -43,6 +41,5 @@ public struct CheckResult: Hashable, Sendable {
         self.outputTruncated = outputTruncated
         self.diff = diff
         self.startedAt = startedAt
-        self.commands = commands
     }
 }

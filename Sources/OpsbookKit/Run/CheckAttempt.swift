@@ -3,8 +3,7 @@ import Foundation
 /// One attempt at one check: write the script, run it in a fresh folder, judge the output.
 extension CheckRunner {
     func attemptOnce(_ check: CheckBlock, workspace: Workspace, replayState: URL) -> CheckResult {
-        var result = CheckResult(id: check.id, page: check.page, line: check.position.line, status: .errored,
-                                 commands: Self.commands(of: check))
+        var result = CheckResult(id: check.id, page: check.page, line: check.position.line, status: .errored)
         let transcript = check.isTranscript
             ? TranscriptScript(transcript: TranscriptParser().parse(check.body, firstLine: check.firstBodyLine).0) : nil
         do {

@@ -75,7 +75,7 @@ public struct CheckRunner: Sendable {
     /// Decides whether a block may run, then runs it with its retries.
     func runOne(_ check: CheckBlock, workspace: Workspace) -> CheckResult {
         var result = CheckResult(id: check.id, page: check.page, line: check.position.line, status: .skipped,
-                                 startedAt: clock(), commands: Self.commands(of: check))
+                                 startedAt: clock())
         if let reason = refusal(check, path: workspace.path) {
             result.status = reason.status
             result.reason = reason.text
@@ -110,11 +110,6 @@ public struct CheckRunner: Sendable {
 
     static func onPath(_ program: String, path: String) -> Bool {
         path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
-    }
-
-    static func commands(of check: CheckBlock) -> [String] {
-        guard check.isTranscript else { return [check.body] }
-        return TranscriptParser().parse(check.body, firstLine: check.firstBodyLine).0.commands.map(\.command)
     }
 }
 
