@@ -44,3 +44,29 @@ final class ProjectHandbookTests: XCTestCase {
                        "a bad day is told by fixtures, never by a missing one")
     }
 }
+
+extension ProjectHandbookTests {
+    /// The published site works from `file://`: every local link and asset resolves to a file in
+    /// the site, and nothing is fetched from the network.
+    func testBuiltSiteHasNoBrokenOrRemoteLinks() throws {
+        let out = try TestSupport.handbook([:]).appendingPathComponent("site")
+        let run = try TestSupport.opsbook(["build", "--target", "demo", "--no-search", "--out", out.path], in: root)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".html") }
+        XCTAssertGreaterThan(files.count, 20)
+        var broken: [String] = []
+        for file in files {
+            let html = try String(contentsOf: out.appendingPathComponent(file), encoding: .utf8)
+            XCTAssertFalse(html.contains("src=\"http"), "\(file) loads something from the network")
+            XCTAssertFalse(html.contains("<link rel=\"stylesheet\" href=\"http"), file)
+            for match in html.matches(of: /(?:href|src)="([^"#?]*)[^"]*"/) {
+                let target = String(match.1)
+                guard !target.isEmpty, !target.contains(":") else { continue }
+                let resolved = out.appendingPathComponent(file).deletingLastPathComponent()
+                    .appendingPathComponent(target.removingPercentEncoding ?? target).standardizedFileURL
+                if !FileManager.default.fileExists(atPath: resolved.path) { broken.append("\(file) → \(target)") }
+            }
+        }
+        XCTAssertEqual(broken, [])
+    }
+}
