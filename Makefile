@@ -4,8 +4,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 OPSBOOK := .build/debug/opsbook
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# What building needs, and what the live-lab and browser tests need on top.
-BUILD_DEBS := libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config
+# What building needs (jq too: the handbook's checks reduce JSON with it), and what the
+# live-lab tests need on top.
+BUILD_DEBS := libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config jq
 TEST_DEBS := etcd-server etcd-client redis-server jq curl procps
 
 .PHONY: site build test deps test-deps search-deps bench lint check clean
