@@ -83,3 +83,23 @@ final class LintTests: XCTestCase {
         for e in errors { XCTAssertNotNil(e.wholeMatch(of: /content\/[a-z]+\.md:\d+:\d+: error: .+/), String(e)) }
     }
 }
+
+extension LintTests {
+    func testLintReadsChecksFolderToo() throws {
+        let root = try TestSupport.handbook([
+            "content/a.md": "- [ ] 人工項目\n",
+            "checks/targets.yaml": "default: demo\ntargets:\n  demo:\n    fixtures: checks/fixtures/demo\n  gone:\n    fixtures: checks/fixtures/gone\n",
+            "checks/fixtures/demo/k.yaml": "- call: [kubectl]\n  bogus: 1\n",
+            "checks/attestations.yaml": "- page: content/a.md\n  criterion: 不存在\n  by: a\n  on: 2026-01-01\n",
+            "checks/redact.yaml": "- '(['\n",
+        ])
+        let run = try TestSupport.opsbook(["lint"], in: root)
+        XCTAssertEqual(run.status, 2)
+        for expected in ["checks/fixtures/demo/k.yaml:2:3: error: unknown fixture key `bogus`",
+                         "checks/attestations.yaml:1:3: error: no criterion on content/a.md starts with",
+                         "checks/redact.yaml:1:3: error: not a valid regular expression",
+                         "fixture folder checks/fixtures/gone does not exist (target `gone`)"] {
+            XCTAssertTrue(run.stderr.contains(expected), "missing: \(expected)\n\(run.stderr)")
+        }
+    }
+}

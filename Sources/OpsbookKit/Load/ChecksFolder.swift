@@ -185,3 +185,24 @@ public struct ChecksFolder: Sendable {
         }
     }
 }
+
+extension ChecksFolder {
+    /// Every problem under `checks/` without running anything: targets, attestations, redaction
+    /// patterns, and every fixture folder a target names (each read once).
+    public func lint(for handbook: Handbook) -> [Diagnostic] {
+        let (targets, targetProblems) = loadTargets()
+        var problems = targetProblems + loadAttestations(for: handbook).1 + loadRedactor().1
+        var seen: Set<String> = []
+        for name in targets.names {
+            let folders = (targets.targets[name]?.fixtures ?? []).filter { seen.insert($0).inserted }
+            guard !folders.isEmpty else { continue }
+            let folderProblems = FixtureSet.load(folders: folders, root: root).1.map { d -> Diagnostic in
+                var d = d
+                if d.position == nil { d.message += " (target `\(name)`)" }
+                return d
+            }
+            problems += folderProblems
+        }
+        return problems
+    }
+}

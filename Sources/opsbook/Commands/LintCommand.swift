@@ -8,7 +8,8 @@ struct LintCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let (_, diagnostics) = try Stages.loadAndLint(common)
+        let (handbook, pageProblems) = try Stages.loadAndLint(common)
+        let diagnostics = pageProblems + ChecksFolder(root: common.rootURL).lint(for: handbook)
         DiagnosticPrinter(format: common.format).print(diagnostics)
         throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
     }
