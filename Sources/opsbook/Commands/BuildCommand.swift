@@ -48,8 +48,11 @@ struct SiteBuild {
         if case .run(let options) = source {
             setup = try Stages.setUpRun(handbook, root: common.rootURL, targetName: options.target)
         }
-        let attestationFile = ChecksFolder(root: common.rootURL).loadAttestations(for: handbook)
-        diagnostics += setup?.diagnostics ?? attestationFile.1
+        // A run's setup has read attestations already (with targets and redaction); read them
+        // here only when nothing runs.
+        let attestationFile = setup.map { ($0.attestations, $0.diagnostics) }
+            ?? ChecksFolder(root: common.rootURL).loadAttestations(for: handbook)
+        diagnostics += attestationFile.1
         DiagnosticPrinter(format: common.format).print(diagnostics)
         let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
         if status != .success { throw status }
