@@ -33,7 +33,7 @@ enum CheckHTML {
         if let reason = r.reason { html += "<dt>原因</dt><dd>\(HTML.escape(reason))</dd>" }
         if let exit = r.exit { html += "<dt>結束碼</dt><dd>\(exit)</dd>" }
         html += "<dt>嘗試次數</dt><dd>\(r.attempts)</dd><dt>耗時</dt><dd>\(r.durationMilliseconds) ms</dd>"
-        if let at = r.startedAt { html += "<dt>執行於</dt><dd><time>\(ISO8601DateFormatter().string(from: at))</time></dd>" }
+        if let at = r.startedAt { html += "<dt>執行於</dt><dd><time>\(ResultsFile.timestamp(at))</time></dd>" }
         if let target { html += "<dt>目標</dt><dd>\(HTML.escape(target))</dd>" }
         html += "</dl>\n"
         if let diff = r.diff, !diff.isEmpty {

@@ -96,7 +96,7 @@ struct SiteContext {
 
     var runInfo: String {
         guard results.checks != nil else { return "本次建置未執行檢查（--no-checks）" }
-        let when = results.finished.map { ISO8601DateFormatter().string(from: $0) } ?? ""
+        let when = results.finished.map(ResultsFile.timestamp) ?? ""
         return "檢查於 \(when) 對目標「\(results.target ?? "?")」執行"
     }
 

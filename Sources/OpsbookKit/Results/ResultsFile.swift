@@ -96,7 +96,8 @@ public enum ResultsFile {
         }
     }
 
-    static func timestamp(_ date: Date) -> String {
+    /// `2026-11-24T10:00:04Z`: the one timestamp format of results, site and fixture headers.
+    public static func timestamp(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         return f.string(from: date)

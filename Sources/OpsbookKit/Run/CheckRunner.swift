@@ -101,16 +101,13 @@ public struct CheckRunner: Sendable {
         if check.attributes.isMutating && !allowMutations {
             return (.skipped, "mutating check; runs only with --allow-mutations")
         }
-        let missing = check.attributes.requires.filter { !Self.onPath($0, path: path) }
+        let missing = check.attributes.requires.filter { Shell.find($0, onPath: path) == nil }
         if !missing.isEmpty {
             return (.skipped, "requires \(missing.joined(separator: ", ")), not found on PATH")
         }
         return nil
     }
 
-    static func onPath(_ program: String, path: String) -> Bool {
-        path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
-    }
 }
 
 /// Hands out indices to worker threads.

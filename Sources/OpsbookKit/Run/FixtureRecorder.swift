@@ -8,7 +8,7 @@ public enum FixtureRecorder {
     public static func record(argv: [String], stdin: Data, check: String, realPath: String, kubeContext: String?,
                               log: URL) -> Int32 {
         guard let program = argv.first,
-              let real = realPath.split(separator: ":").map({ "\($0)/\(program)" }).first(where: FileManager.default.isExecutableFile) else {
+              let real = Shell.find(program, onPath: realPath) else {
             FileHandle.standardError.write(Data("opsbook: \(argv.first ?? "?"): not found on PATH\n".utf8))
             return 127
         }

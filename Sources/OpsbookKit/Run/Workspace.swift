@@ -59,8 +59,7 @@ final class Workspace: @unchecked Sendable {
 
     /// The shell's absolute path, found once: `posix_spawnp` would walk PATH for every check.
     func shellPath(_ shell: CheckAttributes.Shell) -> String {
-        callerPath.split(separator: ":").map { "\($0)/\(shell.rawValue)" }.first(where: FileManager.default.isExecutableFile)
-            ?? shell.rawValue
+        Shell.find(shell.rawValue, onPath: callerPath) ?? shell.rawValue
     }
 
     private func writeStandIns(callerPath: String) throws {
@@ -79,7 +78,7 @@ final class Workspace: @unchecked Sendable {
                                     "#!/bin/sh\nexec \(Shell.quote(exe)) fixture-replay \(Shell.quote(program)) \"$@\"\n")
             }
         } else if let context = target.kubeContext,
-                  let real = callerPath.split(separator: ":").map({ "\($0)/kubectl" }).first(where: FileManager.default.isExecutableFile) {
+                  let real = Shell.find("kubectl", onPath: callerPath) {
             // Every kubectl call uses the target's context without the author writing --context,
             // and without touching the user's kubeconfig.
             try writeExecutable(bin.appendingPathComponent("kubectl"),
@@ -102,6 +101,11 @@ final class Workspace: @unchecked Sendable {
 }
 
 enum Shell {
+    /// The first executable `program` on a colon-separated PATH.
+    static func find(_ program: String, onPath path: String) -> String? {
+        path.split(separator: ":").map { "\($0)/\(program)" }.first(where: FileManager.default.isExecutableFile)
+    }
+
     /// Single-quotes a word for sh.
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }

@@ -30,7 +30,7 @@ struct RecordCommand: AsyncParsableCommand {
         let started = Date()
         let checkResults = try runner.run(handbook.checks, progress: { r, d, t in reporter.finished(r, done: d, total: t) }) { calls in
             try Self.replace(folder) { staging in
-                let header = "recorded by `opsbook record --target \(setup.target.name)` on \(ResultsDate.now()); edit freely"
+                let header = "recorded by `opsbook record --target \(setup.target.name)` on \(ResultsFile.timestamp(Date())); edit freely"
                 try FixtureRecorder.write(calls, into: staging, redactor: setup.redactor, header: header)
             }
         }
@@ -53,10 +53,6 @@ struct RecordCommand: AsyncParsableCommand {
         try? fm.removeItem(at: folder)
         try fm.moveItem(at: staging, to: folder)
     }
-}
-
-enum ResultsDate {
-    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 }
 
 /// What the stand-ins call while recording. Not for people.

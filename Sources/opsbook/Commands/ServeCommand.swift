@@ -46,10 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
     private func initialSource(_ build: SiteBuild) -> SiteBuild.Verdicts {
         if checks { return .run(run) }
         let last = build.outURL.appendingPathComponent("results.json")
+        // Read into memory before the build replaces the file.
         if let data = try? Data(contentsOf: last), let earlier = try? ResultsFile.read(data), !earlier.checks.isEmpty {
-            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("opsbook-serve-results-\(getpid()).json")
-            try? data.write(to: copy)
-            return .earlier(copy.path)
+            return .given(earlier.checks, target: earlier.target, started: earlier.started, finished: earlier.finished)
         }
         return .none
     }
