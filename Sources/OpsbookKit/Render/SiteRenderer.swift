@@ -14,19 +14,19 @@ public struct SiteRenderer: Sendable {
     }
 
     /// `finish` runs on the complete staging folder before it is swapped in (the search index).
+    /// `out` must have passed `OutputPath.siteFolder`; the site gets `OutputPath.siteMarker` so a
+    /// later build knows it may replace it.
     public func render(_ handbook: Handbook, _ results: Results, into out: URL,
                        finish: (URL) -> Void = { _ in }) throws {
-        let fm = FileManager.default
-        let staging = out.deletingLastPathComponent()
-            .appendingPathComponent(".\(out.lastPathComponent).building-\(getpid())")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        let staging = try FolderSwap.makeStaging(beside: out, purpose: "building")
         do {
             try write(handbook, results, to: staging)
+            try PlainFile.write("This folder is a site written by opsbook build; the next build replaces it.\n",
+                                to: staging.appendingPathComponent(OutputPath.siteMarker))
             finish(staging)
-            try swapIn(staging, at: out)
+            try FolderSwap.swapIn(staging, at: out)
         } catch {
-            try? fm.removeItem(at: staging)
+            FolderSwap.discard(staging)
             throw error
         }
     }
@@ -67,13 +67,5 @@ public struct SiteRenderer: Sendable {
             try? fm.removeItem(at: target)
             try fm.copyItem(at: url, to: target)
         }
-    }
-
-    private func swapIn(_ staging: URL, at out: URL) throws {
-        let fm = FileManager.default
-        let old = out.deletingLastPathComponent().appendingPathComponent(".\(out.lastPathComponent).old-\(getpid())")
-        if fm.fileExists(atPath: out.path) { try fm.moveItem(at: out, to: old) }
-        try fm.moveItem(at: staging, to: out)
-        try? fm.removeItem(at: old)
     }
 }

@@ -42,6 +42,8 @@ struct SiteBuild {
 
     /// Throws an exit status when the handbook has errors; the old site then stays as it was.
     func build(_ source: Verdicts) throws -> (Results, [Diagnostic]) {
+        // Before anything runs or is written: a refused --out exits 2 and touches nothing.
+        let outURL = try Stages.guarded { try OutputPath.siteFolder(out, root: common.rootURL) }
         let (handbook, lint) = try Stages.loadAndLint(common)
         var diagnostics = lint
         var setup: RunSetup? = nil
@@ -60,12 +62,15 @@ struct SiteBuild {
         let verdicts = try decide(handbook, source, setup: setup, attestations: attestationFile.0)
         let theme = try Theme(override: Stages.themeFolder(common.rootURL))
         var searchProblems: [Diagnostic] = []
-        try SiteRenderer(theme: theme, today: Day.today()).render(handbook, verdicts, into: outURL) { staging in
-            if search { searchProblems = PagefindIndexer().index(staging) }
+        try Stages.guarded {
+            try SiteRenderer(theme: theme, today: Day.today()).render(handbook, verdicts, into: outURL) { staging in
+                if search { searchProblems = PagefindIndexer().index(staging) }
+            }
         }
         DiagnosticPrinter(format: common.format).print(searchProblems)
         if case .run = source { SummaryPrinter(format: common.format).print(verdicts) }
-        print("opsbook: wrote \(handbook.pages.count) pages to \(outURL.path)")
+        let count = handbook.pages.count
+        print("opsbook: wrote \(count) \(count == 1 ? "page" : "pages") to \(outURL.path)")
         return (verdicts, diagnostics + searchProblems)
     }
 

@@ -17,6 +17,10 @@ struct CheckCommand: AsyncParsableCommand {
     var junit: String?
 
     func run() async throws {
+        // Checked before anything runs: a bad path exits 2 without waiting for the checks.
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let jsonURL = try json.map { raw in try Stages.guarded { try OutputPath.reportFile(raw, option: "--json", root: common.rootURL, base: cwd) } }
+        let junitURL = try junit.map { raw in try Stages.guarded { try OutputPath.reportFile(raw, option: "--junit", root: common.rootURL, base: cwd) } }
         let (handbook, setup, diagnostics) = try Stages.prepareRun(common, targetName: run.target)
 
         let selected = try select(handbook.checks)
@@ -27,8 +31,8 @@ struct CheckCommand: AsyncParsableCommand {
                               attestations: setup.attestations, target: setup.target.name,
                               started: started, finished: Date(), today: Day.today())
         SummaryPrinter(format: common.format).print(results)
-        if let json { try ResultsFile.json(results).write(to: URL(fileURLWithPath: json)) }
-        if let junit { try Data(JUnitReport.xml(results).utf8).write(to: URL(fileURLWithPath: junit)) }
+        if let jsonURL { try Stages.guarded { try OutputPath.writeReport(ResultsFile.json(results), to: jsonURL, option: "--json") } }
+        if let junitURL { try Stages.guarded { try OutputPath.writeReport(Data(JUnitReport.xml(results).utf8), to: junitURL, option: "--junit") } }
         throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: results.anyFailure)
     }
 

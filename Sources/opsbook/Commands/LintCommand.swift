@@ -33,3 +33,14 @@ extension Stages {
         return FileManager.default.fileExists(atPath: theme.path) ? theme : nil
     }
 }
+
+extension Stages {
+    /// Runs a path check; a refused path is a command-line error (exit 2) naming path and reason.
+    static func guarded<T>(_ check: () throws -> T) throws -> T {
+        do {
+            return try check()
+        } catch let refused as OutputPath.Refused {
+            throw ExitStatus.usage(refused.description)
+        }
+    }
+}

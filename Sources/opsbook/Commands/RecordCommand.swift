@@ -45,13 +45,14 @@ struct RecordCommand: AsyncParsableCommand {
 
     /// Writes into a staging folder and swaps it in, so a failed recording leaves the old one.
     static func replace(_ folder: URL, write: (URL) throws -> Void) throws {
-        let fm = FileManager.default
-        let staging = folder.deletingLastPathComponent().appendingPathComponent(".\(folder.lastPathComponent).recording")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        try write(staging)
-        try? fm.removeItem(at: folder)
-        try fm.moveItem(at: staging, to: folder)
+        let staging = try FolderSwap.makeStaging(beside: folder, purpose: "recording")
+        do {
+            try write(staging)
+            try FolderSwap.swapIn(staging, at: folder)
+        } catch {
+            FolderSwap.discard(staging)
+            throw error
+        }
     }
 }
 

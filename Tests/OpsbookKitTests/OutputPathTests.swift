@@ -1,0 +1,132 @@
+import XCTest
+@testable import OpsbookKit
+
+/// Contract §6: opsbook never deletes or overwrites what is not its own output. Every refused
+/// path must exit 2 AND leave every file of the handbook (and no staging folder) as it was.
+final class OutputPathTests: XCTestCase {
+    private func handbook() throws -> URL {
+        try TestSupport.handbook([
+            "content/index.md": "# 手冊\n- [x] ok\n  ```check ok\n  $ echo ok\n  ok\n  ```\n",
+            "content/phases/p1.md": "# 一\n",
+            "checks/targets.yaml": "default: local\ntargets:\n  local: {}\n",
+            "notes.txt": "mine\n",
+        ])
+    }
+
+    /// Every path under `dir` (hidden ones too) with its type and contents.
+    static func snapshot(_ dir: URL) -> [String: String] {
+        var out: [String: String] = [:]
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: dir.path) else { return out }
+        while let rel = e.nextObject() as? String {
+            let full = dir.appendingPathComponent(rel).path
+            var isDir: ObjCBool = false
+            fm.fileExists(atPath: full, isDirectory: &isDir)
+            out[rel] = isDir.boolValue ? "<dir>" : (fm.contents(atPath: full).map { String(decoding: $0, as: UTF8.self) } ?? "<unreadable>")
+        }
+        return out
+    }
+
+    private func assertRefused(_ args: [String], in root: URL, mentions: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = Self.snapshot(root)
+        let run = try TestSupport.opsbook(args, in: root)
+        XCTAssertEqual(run.status, 2, "\(args): \(run.stdout)\(run.stderr)", file: file, line: line)
+        XCTAssertTrue(run.stderr.contains(mentions), "\(args) should say \(mentions): \(run.stderr)", file: file, line: line)
+        XCTAssertEqual(Self.snapshot(root), before, "\(args) touched the handbook", file: file, line: line)
+    }
+
+    func testOutRefusesTheHandbookItsInputsAndItsAncestors() throws {
+        let root = try handbook()
+        try assertRefused(["build", "--no-search", "--out", "content"], in: root, mentions: "content/ folder")
+        try assertRefused(["build", "--no-search", "--out", "content/phases"], in: root, mentions: "content/ folder")
+        try assertRefused(["build", "--no-search", "--out", "checks"], in: root, mentions: "checks/ folder")
+        try assertRefused(["build", "--no-search", "--out", ".git"], in: root, mentions: ".git/ folder")
+        try assertRefused(["build", "--no-search", "--out", "."], in: root, mentions: "the handbook's root")
+        try assertRefused(["build", "--no-search", "--out", ""], in: root, mentions: "empty path")
+        try assertRefused(["build", "--no-search", "--out", "/"], in: root, mentions: "contains the handbook")
+        try assertRefused(["build", "--no-checks", "--out", "content/index.md"], in: root, mentions: "content/ folder")
+        let parent = root.deletingLastPathComponent()
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted()
+        try assertRefused(["build", "--no-search", "--out", ".."], in: root, mentions: "contains the handbook")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted(), siblings)
+    }
+
+    func testOutRefusesALinkToContentAndARootGivenElsewhere() throws {
+        let root = try handbook()
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("pages").path, withDestinationPath: "content")
+        try assertRefused(["build", "--no-search", "--out", "pages"], in: root, mentions: "content/ folder")
+        let outside = root.deletingLastPathComponent()
+        let before = Self.snapshot(root)
+        let run = try TestSupport.opsbook(["build", "--no-search", "--root", root.path, "--out", "content"], in: outside)
+        XCTAssertEqual(run.status, 2, run.stderr)
+        XCTAssertEqual(Self.snapshot(root), before)
+    }
+
+    func testOutRefusesFilesDevicesAndForeignFolders() throws {
+        let root = try handbook()
+        try assertRefused(["build", "--no-search", "--out", "notes.txt"], in: root, mentions: "not a folder")
+        try assertRefused(["build", "--no-search", "--out", "/dev/null"], in: root, mentions: "not a folder")
+        var info = stat()
+        XCTAssertEqual(stat("/dev/null", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a device")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("mine"), withIntermediateDirectories: true)
+        try Data("keep\n".utf8).write(to: root.appendingPathComponent("mine/keep.txt"))
+        try assertRefused(["build", "--no-search", "--out", "mine"], in: root, mentions: "no opsbook build wrote")
+    }
+
+    func testAPreviousSiteAndAnEmptyFolderAreReplaced() throws {
+        let root = try handbook()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        let first = try TestSupport.opsbook(["build", "--no-search", "--out", "empty"], in: root)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("empty/\(OutputPath.siteMarker)").path))
+
+        XCTAssertEqual(try TestSupport.opsbook(["build", "--no-search"], in: root).status, 0)
+        try Data("old".utf8).write(to: root.appendingPathComponent("site/stale.html"))
+        let again = try TestSupport.opsbook(["build", "--no-search"], in: root)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("wrote 2 pages to \(root.standardizedFileURL.appendingPathComponent("site").path)\n"), again.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/stale.html").path),
+                       "the previous site was replaced as a whole")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/index.html").path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".site") || $0.hasPrefix(".empty") }
+        XCTAssertEqual(leftovers, [], "no staging or old folder is left beside the site")
+    }
+
+    func testReportFilesAreGuardedToo() throws {
+        let root = try handbook()
+        try assertRefused(["check", "--json", "content/r.json"], in: root, mentions: "content/ folder")
+        try assertRefused(["check", "--junit", "content/index.md"], in: root, mentions: "content/ folder")
+        try assertRefused(["check", "--json", "checks/targets.yaml"], in: root, mentions: "checks/ folder")
+        try assertRefused(["check", "--json", ".git/r.json"], in: root, mentions: ".git/ folder")
+        try assertRefused(["check", "--json", ""], in: root, mentions: "empty path")
+        try assertRefused(["check", "--junit", "."], in: root, mentions: "the handbook's root")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try assertRefused(["check", "--json", "out"], in: root, mentions: "is a folder")
+        try assertRefused(["check", "--json", "nowhere/r.json"], in: root, mentions: "does not exist")
+        // --junit /dev/null discards the report and leaves the device a device.
+        let discard = try TestSupport.opsbook(["check", "--junit", "/dev/null"], in: root)
+        XCTAssertEqual(discard.status, 0, discard.stderr)
+        var info = stat()
+        XCTAssertEqual(stat("/dev/null", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR)
+    }
+
+    func testAnUnwritableReportNamesThePathAndExits2() throws {
+        let root = try handbook()
+        // /proc refuses new files even to root, so this holds whoever runs the tests.
+        let run = try TestSupport.opsbook(["check", "--json", "/proc/opsbook-r.json"], in: root)
+        XCTAssertEqual(run.status, 2, run.stdout + run.stderr)
+        XCTAssertTrue(run.stderr.contains("--json '/proc/opsbook-r.json'"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("NSCocoaErrorDomain"), run.stderr)
+        let site = try TestSupport.opsbook(["build", "--no-search", "--out", "/proc/opsbook-site"], in: root)
+        XCTAssertEqual(site.status, 2, site.stdout + site.stderr)
+        XCTAssertTrue(site.stderr.contains("/proc/opsbook-site"), site.stderr)
+    }
+
+    func testRecordIntoIsAPlainFolderName() throws {
+        let root = try handbook()
+        try assertRefused(["record", "--into", "../../content"], in: root, mentions: "plain folder name")
+        try assertRefused(["record", "--into", ""], in: root, mentions: "plain folder name")
+    }
+}
