@@ -10,16 +10,18 @@ extension CheckRunner {
             let work = try workspace.newWorkingFolder(for: check.id)
             defer { try? FileManager.default.removeItem(at: work) }
             let arguments = try shellArguments(transcript?.text ?? check.body, check: check, workspace: workspace)
-            let process = ShellProcess(executable: workspace.shellPath(check.attributes.shell), arguments: arguments,
+            let shell = workspace.sandbox?.wrap(shell: workspace.shellPath(check.attributes.shell), arguments: arguments)
+                ?? (executable: workspace.shellPath(check.attributes.shell), arguments: arguments)
+            let process = ShellProcess(executable: shell.executable, arguments: shell.arguments,
                                        environment: environment(check, workspace: workspace, replayState: replayState),
                                        workingDirectory: work.path, timeoutMilliseconds: check.attributes.timeoutMilliseconds)
             let outcome = try process.run()
             result.durationMilliseconds = outcome.durationMilliseconds
             result.exit = outcome.exitStatus.map(Int.init)
             judge(outcome, transcript: transcript, check: check, into: &result)
-            if let missing = FixtureReplayer.missingCalls(in: replayState), !missing.isEmpty {
+            if let errors = FixtureReplayer.errors(in: replayState) {
                 result.status = .errored
-                result.reason = missing.map { "no fixture for: \($0)" }.joined(separator: "\n")
+                result.reason = errors
             }
         } catch {
             result.status = .errored
@@ -52,6 +54,7 @@ extension CheckRunner {
         } else if target.isReplay {
             env["OPSBOOK_FIXTURE_INDEX"] = workspace.fixtureIndex.path
             env["OPSBOOK_REPLAY_STATE"] = replayState.path
+            workspace.sandbox?.poison(&env)
         }
         return env
     }

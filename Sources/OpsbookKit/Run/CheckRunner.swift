@@ -21,6 +21,8 @@ public struct CheckRunner: Sendable {
     /// `record`: recorded programs run for real through stand-ins that log every call into the
     /// check's state folder (`recordedCalls`), for `opsbook record`.
     public var mode: Mode = .run
+    /// Problems of the run itself (e.g. fixture checks that cannot be isolated); never silent.
+    public var warn: @Sendable (Diagnostic) -> Void = { FileHandle.standardError.write(Data(($0.gccStyle + "\n").utf8)) }
 
     public enum Mode: Sendable { case run, record }
 

@@ -145,6 +145,27 @@ public enum FixtureReplayer {
         return text.split(separator: "\n").map(String.init)
     }
 
+    /// Why a fixture check must be `errored` whatever its exit status: calls with no recording,
+    /// and a sandbox that could not be made. Nil when nothing went wrong.
+    public static func errors(in state: URL) -> String? {
+        var lines = (missingCalls(in: state) ?? []).map { "no fixture for: \($0)" }
+        if let text = try? String(contentsOf: state.appendingPathComponent("problems"), encoding: .utf8) {
+            lines += text.split(separator: "\n").map(String.init)
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    /// The check a state folder belongs to, for a stand-in called under `env -i`.
+    public static func checkID(in state: String) -> String {
+        (try? String(contentsOfFile: state + "/check-id", encoding: .utf8)) ?? ""
+    }
+
+    /// Notes a problem of the replay machinery itself (see `errors(in:)`).
+    public static func noteProblem(_ line: String, state: String?) {
+        guard let state else { return }
+        appendLine(line, to: URL(fileURLWithPath: state).appendingPathComponent("problems"))
+    }
+
     /// How many times this exact call was made before in this check's run (across retries).
     private static func nextIndex(for argv: [String], stdin: String, state: URL) -> Int {
         let key = fnv1a((argv + [stdin]).joined(separator: "\u{0}"))

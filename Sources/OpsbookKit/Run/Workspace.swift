@@ -7,6 +7,8 @@ final class Workspace: @unchecked Sendable {
     let bin: URL
     /// PATH the checks see: the stand-ins first.
     let path: String
+    /// Namespaces and a poisoned environment for a fixture target (FixtureIsolation.swift).
+    private(set) var sandbox: FixtureSandbox?
     private let runner: CheckRunner
 
     init(runner: CheckRunner) throws {
@@ -20,6 +22,11 @@ final class Workspace: @unchecked Sendable {
         let callerPath = runner.baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         path = bin.path + ":" + callerPath
         try writeStandIns(callerPath: callerPath)
+        if runner.target.isReplay && runner.mode == .run {
+            sandbox = try FixtureSandbox(workspace: base, standIns: bin, target: runner.target, executable: runner.executable,
+                                         callerPath: callerPath, callerHome: runner.baseEnvironment["HOME"])
+            if let warning = sandbox?.warning { runner.warn(warning) }
+        }
     }
 
     /// The fixture set as JSON, read by every stand-in call (faster than re-reading the YAML).
@@ -75,7 +82,7 @@ final class Workspace: @unchecked Sendable {
             try index.write(to: fixtureIndex)
             for program in target.recorded {
                 try writeExecutable(bin.appendingPathComponent(program),
-                                    "#!/bin/sh\nexec \(Shell.quote(exe)) fixture-replay \(Shell.quote(program)) \"$@\"\n")
+                                    FixtureIsolation.standInScript(executable: exe, program: program, index: fixtureIndex, workspace: base))
             }
         } else if let context = target.kubeContext,
                   let real = Shell.find("kubectl", onPath: callerPath) {
