@@ -8,8 +8,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # live-lab tests need on top.
 BUILD_DEBS := libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config jq
 TEST_DEBS := etcd-server etcd-client redis-server jq curl procps
+# The browser tests (Tests/browser): Debian's Chromium driven by Playwright from PyPI, CJK fonts
+# so zh-Hant pages render as readers see them, poppler to turn printed PDFs into images.
+BROWSER_DEBS := chromium fonts-noto-cjk poppler-utils python3-pip
+BROWSER_PIP := playwright pytest
 
-.PHONY: site build test deps test-deps search-deps bench lint check clean
+.PHONY: site build test deps test-deps browser-deps search-deps bench lint check clean
 
 site: deps search-deps build
 	$(OPSBOOK) build --target demo
@@ -24,11 +28,15 @@ lint: build
 check: build
 	$(OPSBOOK) check --target demo
 
-test: deps test-deps
+test: deps test-deps browser-deps
 	$(SWIFT) build
-	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log
-	@# A closing line any CI can read, from XCTest's own total.
-	@awk '/Executed [0-9]+ tests?, with [0-9]+ failures?/ { n = $$2; f = $$5 } END { print n - f " passed, " f " failed" }' .build/test.log
+	@# Both suites run even when the first fails; the closing line any CI can read is the sum of
+	@# XCTest's and pytest's totals, and the target fails when either did.
+	@swift_rc=0; pytest_rc=0; \
+	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log || swift_rc=$$?; \
+	python3 -m pytest -q -p no:cacheprovider Tests/browser 2>&1 | tee .build/browser-test.log || pytest_rc=$$?; \
+	awk -v swift_rc=$$swift_rc -v pytest_rc=$$pytest_rc -f Tests/test-summary.awk .build/test.log .build/browser-test.log; \
+	[ $$swift_rc = 0 ] && [ $$pytest_rc = 0 ]
 
 bench: deps
 	$(SWIFT) build -c release
@@ -42,6 +50,12 @@ deps:
 test-deps:
 	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+browser-deps:
+	@missing=$$(for p in $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@python3 -c 'import playwright, pytest' 2>/dev/null || python3 -m pip install -q $(BROWSER_PIP) || \
+	  python3 -m pip install -q --break-system-packages $(BROWSER_PIP)
 
 # Pagefind (static search with CJK segmentation) comes from PyPI; the site builds without it.
 search-deps:

@@ -26,6 +26,9 @@ struct PageView {
     var hasClaimedFailing: Bool
     var runInfo: String
     var kind: String
+
+    /// "Page · Site", or just the site's title on its own home page (not "營運手冊 · 營運手冊").
+    var documentTitle: String { title == siteTitle ? siteTitle : "\(title) · \(siteTitle)" }
 }
 
 /// What the `dashboard` template sees.
@@ -58,6 +61,7 @@ extension PageView: MustacheParent {
         switch name {
         case "siteTitle": return siteTitle
         case "title": return title
+        case "documentTitle": return documentTitle
         case "rootPrefix": return rootPrefix
         case "navHTML": return navHTML
         case "breadcrumbs": return breadcrumbs
