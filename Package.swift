@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -29,8 +29,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("Render/Templates"), .copy("Render/Assets")]
+            // Embedded by the plugin instead of shipped as a resource bundle: the binary must run
+            // from any path (docs/install.md).
+            exclude: ["Render/Templates", "Render/Assets", "Init/Starter"],
+            plugins: ["EmbedFiles"]
         ),
+        // Build-time generator behind the EmbedFiles plugin; never shipped.
+        .executableTarget(name: "opsbook-embed", path: "Sources/opsbook-embed"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["opsbook-embed"]),
         .executableTarget(
             name: "opsbook",
             dependencies: [

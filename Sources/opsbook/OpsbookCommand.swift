@@ -7,7 +7,11 @@ struct OpsbookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "opsbook",
         abstract: "Check and publish an ops handbook: run its check blocks, decide its acceptance criteria, render a static site.",
-        subcommands: [BuildCommand.self, CheckCommand.self, LintCommand.self, RecordCommand.self, ServeCommand.self, FixtureReplayCommand.self, FixtureRecordCommand.self, FixtureSandboxCommand.self]
+        version: "opsbook \(OpsbookVersion.version)\ncommit \(OpsbookVersion.commit)",
+        subcommands: [
+            BuildCommand.self, CheckCommand.self, LintCommand.self, RecordCommand.self, ServeCommand.self,
+            FixtureReplayCommand.self, FixtureRecordCommand.self, FixtureSandboxCommand.self,
+        ]
     )
 }
 

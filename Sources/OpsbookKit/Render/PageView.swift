@@ -77,6 +77,9 @@ extension PageView: MustacheParent {
         case "hasClaimedFailing": return hasClaimedFailing
         case "runInfo": return runInfo
         case "kind": return kind
+        // The same on every page: which opsbook made the site (docs/install.md).
+        case "opsbookVersion": return OpsbookVersion.version
+        case "opsbookCommit": return OpsbookVersion.shortCommit
         default: return nil
         }
     }

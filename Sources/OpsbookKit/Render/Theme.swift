@@ -1,11 +1,19 @@
 import Foundation
 import Mustache
 
-/// The templates and assets the site is made with: the package's own (SwiftPM resources), each of
-/// which a handbook's `theme/` folder may replace file by file.
+/// The templates and assets the site is made with: the ones built into opsbook (embedded at build
+/// time from `Render/Templates` and `Render/Assets`), each of which a handbook's `theme/` folder
+/// may replace file by file: `theme/page.mustache` replaces the page template, any other file
+/// `theme/x` replaces or adds `assets/x`.
 public struct Theme: Sendable {
     private var library: MustacheLibrary
-    private var assets: [String: URL]
+    private var assets: [String: Asset]
+
+    /// An asset's bytes: built in, or a file of the handbook's theme read when the site is written.
+    enum Asset: Sendable {
+        case embedded(Data)
+        case file(URL)
+    }
 
     public struct ThemeError: Error, CustomStringConvertible {
         public var description: String
@@ -13,26 +21,32 @@ public struct Theme: Sendable {
 
     /// `override` is the handbook's `theme/` folder, if it has one.
     public init(override: URL?) throws {
-        guard let builtIn = Bundle.module.url(forResource: "Templates", withExtension: nil),
-              let builtInAssets = Bundle.module.url(forResource: "Assets", withExtension: nil) else {
-            throw ThemeError(description: "opsbook's templates are missing from its resource bundle")
+        var templates: [String: (text: String, origin: String)] = [:]
+        for (name, data) in EmbeddedFile.files(under: "Render/Templates") where name.hasSuffix(".mustache") {
+            templates[name] = (String(decoding: data, as: UTF8.self), "built-in \(name)")
         }
-        var templates: [String: URL] = Self.files(in: builtIn, ext: "mustache")
-        assets = Self.files(in: builtInAssets, ext: nil)
+        assets = EmbeddedFile.files(under: "Render/Assets").mapValues(Asset.embedded)
         if let override {
-            templates.merge(Self.files(in: override, ext: "mustache")) { $1 }
-            assets.merge(Self.files(in: override, ext: nil).filter { !$0.key.hasSuffix(".mustache") }) { $1 }
+            for (name, url) in Self.files(in: override) {
+                if name.hasSuffix(".mustache") {
+                    templates[name] = (try String(contentsOf: url, encoding: .utf8), url.path)
+                } else {
+                    assets[name] = .file(url)
+                }
+            }
         }
         library = MustacheLibrary()
-        for (name, url) in templates {
-            let text = try String(contentsOf: url, encoding: .utf8)
+        for (name, template) in templates {
             do {
-                try library.register(text, named: String(name.dropLast(".mustache".count)))
+                try library.register(template.text, named: String(name.dropLast(".mustache".count)))
             } catch {
-                throw ThemeError(description: "\(url.path): template error: \(error)")
+                throw ThemeError(description: "\(template.origin): template error: \(error)")
             }
         }
     }
+
+    /// The names of the assets the site gets (`style.css`, …), sorted.
+    public var assetNames: [String] { assets.keys.sorted() }
 
     func render(_ name: String, _ view: Any) throws -> String {
         guard let html = library.render(view, withTemplate: name) else {
@@ -42,17 +56,28 @@ public struct Theme: Sendable {
     }
 
     func copyAssets(to dir: URL) throws {
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for (name, url) in assets {
-            try FileManager.default.copyItem(at: url, to: dir.appendingPathComponent(name))
+        let fm = FileManager.default
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (name, asset) in assets {
+            let destination = dir.appendingPathComponent(name)
+            try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            switch asset {
+            case .embedded(let data): try data.write(to: destination)
+            case .file(let url): try fm.copyItem(at: url, to: destination)
+            }
         }
     }
 
-    private static func files(in dir: URL, ext: String?) -> [String: URL] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    /// Files below `dir` by their path relative to it, leaving out hidden ones.
+    private static func files(in dir: URL) -> [String: URL] {
+        let base = dir.standardizedFileURL.path
+        guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey],
+                                                          options: [.skipsHiddenFiles]) else { return [:] }
         var out: [String: URL] = [:]
-        for name in names where !name.hasPrefix(".") && (ext == nil || name.hasSuffix("." + ext!)) {
-            out[name] = dir.appendingPathComponent(name)
+        for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(base + "/") else { continue }
+            out[String(path.dropFirst(base.count + 1))] = url
         }
         return out
     }

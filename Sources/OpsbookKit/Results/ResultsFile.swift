@@ -30,6 +30,9 @@ public enum ResultsFile {
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(version, forKey: .version)
+            // Which opsbook wrote the file (additive keys: readers of version 1 ignore them).
+            try c.encode(OpsbookVersion.version, forKey: .opsbook_version)
+            try c.encode(OpsbookVersion.commit, forKey: .opsbook_commit)
             try c.encode(target, forKey: .target)
             try c.encode(started, forKey: .started)
             try c.encode(finished, forKey: .finished)
@@ -37,7 +40,7 @@ public enum ResultsFile {
             try c.encode(checks, forKey: .checks)
             try c.encode(criteria, forKey: .criteria)
         }
-        enum Key: String, CodingKey { case version, target, started, finished, summary, checks, criteria }
+        enum Key: String, CodingKey { case version, opsbook_version, opsbook_commit, target, started, finished, summary, checks, criteria }
     }
 
     struct Summary: Encodable {
