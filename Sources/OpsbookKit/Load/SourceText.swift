@@ -13,6 +13,12 @@ enum SourceText {
             let encoding: String.Encoding = bytes[0] == 0xFF ? .utf16LittleEndian : .utf16BigEndian
             text = String(data: Data(bytes.dropFirst(2)), encoding: encoding) ?? ""
             problems.append(.warning("encoding.utf16", "file is UTF-16; opsbook reads it, but save it as UTF-8", at: SourcePosition(path: path, line: 1)))
+        } else if let encoding = utf16WithoutBOM(bytes), let decoded = String(data: Data(bytes), encoding: encoding) {
+            // Without this the NULs of every ASCII character cut the page short at the first one
+            // and its checks vanished behind a single warning.
+            text = decoded
+            let name = encoding == .utf16LittleEndian ? "UTF-16LE" : "UTF-16BE"
+            problems.append(.warning("encoding.utf16", "file is \(name) without a byte-order mark; opsbook reads it, but save it as UTF-8", at: SourcePosition(path: path, line: 1)))
         } else {
             text = String(decoding: bytes, as: UTF8.self)
             problems += invalidUTF8Lines(bytes, path: path)
@@ -21,9 +27,35 @@ enum SourceText {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         // cmark stops at NUL; a reader never meant one.
-        if text.contains("\0") { text = text.replacingOccurrences(of: "\0", with: "\u{FFFD}") }
+        if text.contains("\0") {
+            problems += nulLines(text, path: path)
+            text = text.replacingOccurrences(of: "\0", with: "\u{FFFD}")
+        }
         problems += mojibakeLines(text, path: path)
         return (text, problems)
+    }
+
+    /// UTF-16 without a BOM, told apart by where its NULs are: ASCII characters (all of
+    /// Markdown's syntax, spaces and newlines) have a zero high byte, so nearly every NUL sits at
+    /// odd offsets (little-endian) or even ones (big-endian). UTF-8 text has no NULs at all.
+    static func utf16WithoutBOM(_ bytes: [UInt8]) -> String.Encoding? {
+        guard bytes.count >= 2, bytes.count % 2 == 0 else { return nil }
+        var even = 0, odd = 0
+        for (i, b) in bytes.prefix(8192).enumerated() where b == 0 { if i % 2 == 0 { even += 1 } else { odd += 1 } }
+        let pairs = min(bytes.count, 8192) / 2
+        if odd * 4 >= pairs, even * 20 <= odd { return .utf16LittleEndian }
+        if even * 4 >= pairs, odd * 20 <= even { return .utf16BigEndian }
+        return nil
+    }
+
+    private static func nulLines(_ text: String, path: String) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard let nul = line.utf8.firstIndex(of: 0) else { continue }
+            let column = line.utf8.distance(from: line.utf8.startIndex, to: nul) + 1
+            out.append(.warning("encoding.nul", "line contains a NUL byte; it is shown as �", at: SourcePosition(path: path, line: index + 1, column: column)))
+        }
+        return out
     }
 
     private static func invalidUTF8Lines(_ bytes: [UInt8], path: String) -> [Diagnostic] {

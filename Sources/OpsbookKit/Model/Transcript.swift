@@ -7,15 +7,27 @@ public struct ExpectedLine: Hashable, Sendable {
         case regex(String)
         /// ` (glob)`: `*` and `?`, with `\*`, `\?`, `\\` standing for themselves.
         case glob(String)
+        /// ` (esc)`: written with `\t`, `\r`, `\xNN`, `\\`; holds the decoded text, which must
+        /// equal the actual line exactly (trailing blanks included: they may be the point).
+        case escaped(String)
         /// `...`: any number of lines, including none.
         case anyLines
     }
 
     public var rule: Rule
+    /// ` (no-eol)`: must be the last output line, and that line has no newline.
+    public var noEOL = false
     /// The line exactly as written; an actual line equal to it always matches (as in cram).
     public var text: String
     /// File line.
     public var line: Int
+
+    public init(rule: Rule, text: String, line: Int, noEOL: Bool = false) {
+        self.rule = rule
+        self.text = text
+        self.line = line
+        self.noEOL = noEOL
+    }
 }
 
 /// One `$ ` command of a transcript, its continuation lines joined with newlines.

@@ -61,18 +61,19 @@ extension CheckRunner {
 
     private func judge(_ outcome: ShellProcess.Outcome, transcript: TranscriptScript?, check: CheckBlock,
                        into result: inout CheckResult) {
-        let raw = String(decoding: outcome.output, as: UTF8.self)
+        let raw = [UInt8](outcome.output)
         if outcome.timedOut {
             result.status = .timedOut
             result.reason = "timed out after \(Double(check.attributes.timeoutMilliseconds) / 1000)s; its process group was killed"
-            let shown = transcript.map { strip(raw, marker: $0.marker) } ?? raw
-            keep(shown, truncated: outcome.outputTruncated, in: &result)
+            let shown = transcript.map { $0.withoutMarkers(raw) } ?? raw
+            keep(ActualOutput(bytes: TerminalEscapes.strip(shown)).text, truncated: outcome.outputTruncated, in: &result)
             return
         }
         if let transcript {
-            judgeTranscript(raw, transcript, shellStatus: outcome.exitStatus.map(Int.init), truncated: outcome.outputTruncated, into: &result)
+            judgeTranscript(raw, transcript, shellStatus: outcome.exitStatus.map(Int.init), truncated: outcome.outputTruncated,
+                            budget: MatchBudget(milliseconds: check.attributes.timeoutMilliseconds), into: &result)
         } else {
-            keep(raw, truncated: outcome.outputTruncated, in: &result)
+            keep(ActualOutput(bytes: TerminalEscapes.strip(raw)).text, truncated: outcome.outputTruncated, in: &result)
             result.status = outcome.exitStatus == 0 ? .passed : .failed
             if result.status == .failed {
                 result.reason = "exit status \(outcome.exitStatus.map(String.init) ?? "?"), expected 0"
@@ -80,17 +81,21 @@ extension CheckRunner {
         }
     }
 
-    private func judgeTranscript(_ raw: String, _ script: TranscriptScript, shellStatus: Int?, truncated: Bool,
-                                 into result: inout CheckResult) {
+    /// Judges every command; `exit` becomes the status of the command that decided the verdict
+    /// (the first that did not match, else the last), as contract §9 says.
+    private func judgeTranscript(_ raw: [UInt8], _ script: TranscriptScript, shellStatus: Int?, truncated: Bool,
+                                 budget: MatchBudget, into result: inout CheckResult) {
         let pieces = script.split(raw, shellStatus: shellStatus)
         let commands = script.transcript.commands
         var shown: [String] = []
         var diffs: [String] = []
         var reasons: [String] = []
+        var deciding: Int?? = nil
         for (command, piece) in zip(commands, pieces) {
-            shown.append(commands.count > 1 ? "$ \(command.command)\n\(piece.output)" : piece.output)
-            let verdict = CommandJudge.judge(command, output: piece.output, status: piece.status)
+            shown.append(commands.count > 1 ? "$ \(command.command)\n\(piece.output.text)" : piece.output.text)
+            let verdict = CommandJudge.judge(command, output: piece.output, status: piece.status, budget: budget)
             if let reason = verdict.reason {
+                if deciding == nil { deciding = .some(piece.status) }
                 reasons.append(commands.count > 1 ? "line \(command.line): \(reason)" : reason)
                 if let diff = verdict.diff {
                     diffs.append(commands.count > 1 ? "@@ $ \(command.command) (line \(command.line)) @@\n" + diff : diff)
@@ -98,18 +103,29 @@ extension CheckRunner {
             }
         }
         keep(shown.joined(separator: commands.count > 1 ? "\n" : ""), truncated: truncated, in: &result)
+        result.exit = deciding ?? pieces.last?.status
         result.status = reasons.isEmpty ? .passed : .failed
         result.reason = reasons.isEmpty ? nil : reasons.joined(separator: "; ")
         result.diff = diffs.isEmpty ? nil : redactor.redact(diffs.joined())
-    }
-
-    private func strip(_ raw: String, marker: String) -> String {
-        raw.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(marker) }.joined(separator: "\n")
+        if let why = budget.reason {
+            // A pattern that could not be finished says nothing about the cluster.
+            result.status = .errored
+            result.reason = why
+        }
     }
 
     /// Redacts, then keeps the last `keptOutputBytes` (matching already used the full output).
+    /// Only the kept tail and a margin before it are redacted: redacting ten megabytes took half
+    /// a minute, and a secret (a private key block is a few KiB) that starts in the margin is
+    /// still seen whole.
     private func keep(_ output: String, truncated: Bool, in result: inout CheckResult) {
-        let redacted = redactor.redact(output)
+        let margin = 64 * 1024
+        var window = Substring(output)
+        if output.utf8.count > keptOutputBytes + margin {
+            let tail = output.utf8.suffix(keptOutputBytes + margin)
+            window = output[tail.startIndex...]
+        }
+        let redacted = redactor.redact(String(window))
         var bytes = Array(redacted.utf8)
         var cut = truncated
         if bytes.count > keptOutputBytes {
@@ -127,18 +143,22 @@ public enum CommandJudge {
     public struct Verdict { public var reason: String?; public var diff: String? }
 
     public static func judge(_ command: TranscriptCommand, output: String, status: Int?) -> Verdict {
+        judge(command, output: ActualOutput(output), status: status)
+    }
+
+    public static func judge(_ command: TranscriptCommand, output: ActualOutput, status: Int?,
+                             budget: MatchBudget = .standard()) -> Verdict {
         guard let status else {
             return Verdict(reason: "the shell ended before `\(command.command)` finished", diff: nil)
         }
         let expectedExit = command.expectedExit ?? 0
-        let actual = Matcher.lines(output)
-        if !command.judgesExitOnly, !Matcher.matches(command.expected, actual) {
-            let diff = OutputDiff.make(expected: command.expected, actual: actual).text
+        if !command.judgesExitOnly, !Matcher.matches(command.expected, output, budget: budget) {
+            let diff = OutputDiff.make(expected: command.expected, actual: output, budget: budget).text
             let exitNote = status == expectedExit ? "" : " and exit status \(status), expected \(expectedExit)"
             return Verdict(reason: "output differs from the expected lines" + exitNote, diff: diff)
         }
         if status != expectedExit {
-            let tail = actual.suffix(10).map { "+" + $0 }.joined(separator: "\n")
+            let tail = output.lines.suffix(10).map { "+" + OutputDiff.shown($0) }.joined(separator: "\n")
             return Verdict(reason: "exit status \(status), expected \(expectedExit)",
                            diff: "-[\(expectedExit)]\n+[\(status)]\n" + (tail.isEmpty ? "" : tail + "\n"))
         }

@@ -85,10 +85,14 @@ public struct CheckRunner: Sendable {
         }
         let attempts = check.attributes.retry?.attempts ?? 1
         let state = workspace.stateFolder(for: check.id)
+        var spent = 0
         for attempt in 1...attempts {
             if attempt > 1, let delay = check.attributes.retry?.delayMilliseconds { Thread.sleep(forTimeInterval: Double(delay) / 1000) }
             let started = clock()
             result = attemptOnce(check, workspace: workspace, replayState: state)
+            // `duration_ms` covers every attempt (contract §9); the waits between them are not work.
+            spent += result.durationMilliseconds
+            result.durationMilliseconds = spent
             result.attempts = attempt
             result.startedAt = started
             if result.status == .passed || result.status == .errored { break }
