@@ -60,8 +60,8 @@ public struct TranscriptParser: Sendable {
         } else if body.hasSuffix(" (re)") {
             body.removeLast(5)
             rule = .regex(body)
-            if let message = BoundedRegex.compileProblem(body) {
-                problems.append(Problem(line: line, column: 1, message: "invalid regular expression `\(body)`: \(message)"))
+            if BoundedRegex.compileProblem(body) != nil {
+                problems.append(Problem(line: line, column: 1, message: "invalid regular expression `\(body)`"))
             }
         } else if body.hasSuffix(" (glob)") {
             rule = .glob(String(body.dropLast(7)))
