@@ -19,7 +19,8 @@ final class FixtureIsolationTests: XCTestCase {
         }
     }
 
-    private func run(_ body: String, fake: FakeReal, fixtures: [FixtureCall] = [], env: [String: String] = [:]) throws -> CheckResult {
+    private func run(_ body: String, fake: FakeReal, fixtures: [FixtureCall] = [], env: [String: String] = [:],
+                     warnings: WarningBox? = nil) throws -> CheckResult {
         let block = TestSupport.page("```check t\n\(body)\n```\n").0.checks[0]
         var base = ProcessInfo.processInfo.environment
         base["PATH"] = fake.bin.path + ":/usr/local/bin:/usr/bin:/bin"
@@ -28,24 +29,48 @@ final class FixtureIsolationTests: XCTestCase {
                                  root: URL(fileURLWithPath: "/tmp"), jobs: 1, allowMutations: false, redactor: Redactor(),
                                  baseEnvironment: base, executable: TestSupport.binary.path)
         runner.fixtures = FixtureSet(folders: [fixtures])
-        runner.warn = { _ in }
+        runner.warn = { d in warnings?.add(d) }
         return try runner.run([block])[0]
+    }
+
+    final class WarningBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [Diagnostic] = []
+        func add(_ d: Diagnostic) { lock.lock(); list.append(d); lock.unlock() }
+        var all: [Diagnostic] { lock.lock(); defer { lock.unlock() }; return list }
     }
 
     /// Each way around PATH, with `|| true` so only opsbook's own verdict can stop a false pass.
     func testEveryRouteAroundTheStandInsIsErroredAndNeverRunsTheRealProgram() throws {
+        try assertEveryRouteIsErrored(env: [:])
+    }
+
+    /// Without namespaces (here: turned off), the same routes are refused before they run, and
+    /// the run says it is not isolated.
+    func testWithoutNamespacesEveryRouteIsRefusedAndTheRunWarns() throws {
+        let warnings = WarningBox()
+        try assertEveryRouteIsErrored(env: ["OPSBOOK_NO_NAMESPACES": "1"], warnings: warnings, copies: false)
+        XCTAssertTrue(warnings.all.contains { $0.code == "fixtures.not-isolated" }, "\(warnings.all)")
+    }
+
+    private func assertEveryRouteIsErrored(env: [String: String], warnings: WarningBox? = nil, copies: Bool = true) throws {
         let fake = try FakeReal()
         let real = fake.bin.appendingPathComponent("kubectl").path
-        let routes = [
+        var routes = [
             "absolute path": "\(real) get nodes || true",
             "PATH reset": "PATH=\(fake.bin.path):/usr/bin:/bin; kubectl get nodes || true",
             "env -i": "env -i PATH=\(fake.bin.path):/bin kubectl get nodes || true",
             "exec": "exec \(real) get nodes",
             "sh -c": "sh -c '\(real) get nodes' || true",
-            "copied program": "cp \(real) ./k && ./k get nodes || true",
         ]
+        // `command -p` searches the default PATH: meaningful where a kubectl is installed there,
+        // or where the static refusal (no namespaces) applies.
+        if !env.isEmpty || FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl") {
+            routes["command -p"] = "command -p kubectl get nodes || true"
+        }
+        if copies { routes["copied program"] = "cp \(real) ./k && ./k get nodes || true" }
         for (route, body) in routes.sorted(by: { $0.key < $1.key }) {
-            let r = try run(body, fake: fake)
+            let r = try run(body, fake: fake, env: env, warnings: warnings)
             XCTAssertEqual(r.status, .errored, "\(route): \(r.reason ?? "") \(r.output)")
             XCTAssertNotEqual(r.status, .passed, route)
             XCTAssertFalse(r.output.contains("real-cluster-answer"), route)

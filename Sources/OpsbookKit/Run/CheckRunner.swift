@@ -83,6 +83,11 @@ public struct CheckRunner: Sendable {
             result.reason = reason.text
             return result
         }
+        if let reason = workspace.sandbox?.refusal(check, recorded: target.recorded) {
+            result.status = .errored
+            result.reason = reason
+            return result
+        }
         let attempts = check.attributes.retry?.attempts ?? 1
         let state = workspace.stateFolder(for: check.id)
         var spent = 0

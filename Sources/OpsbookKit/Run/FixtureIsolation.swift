@@ -231,7 +231,7 @@ struct FixtureSandbox: Sendable {
 
     /// Finds the real programs, writes the bind list and the empty home, and probes namespaces.
     init(workspace base: URL, standIns: URL, target: RunTarget, executable: String?, callerPath: String,
-         callerHome: String?) throws {
+         callerHome: String?, namespacesOff: Bool = false) throws {
         self.executable = executable
         bindsFile = base.appendingPathComponent("binds.tsv")
         home = base.appendingPathComponent("home")
@@ -240,7 +240,8 @@ struct FixtureSandbox: Sendable {
         let folders = FixtureIsolation.searchFolders(callerPath: callerPath, home: callerHome)
         try FixtureIsolation.writeBinds(FixtureIsolation.binds(programs: target.recorded, folders: folders, standIns: standIns),
                                         to: bindsFile)
-        mode = FixtureIsolation.probe(executable: executable, bindsFile: bindsFile, callerPath: callerPath)
+        mode = namespacesOff ? .environmentOnly(reason: "OPSBOOK_NO_NAMESPACES=1 is set")
+            : FixtureIsolation.probe(executable: executable, bindsFile: bindsFile, callerPath: callerPath)
     }
 
     /// Said once per run when namespaces could not be made: never a silent fallback.
@@ -249,6 +250,14 @@ struct FixtureSandbox: Sendable {
         return .warning("fixtures.not-isolated",
                         "fixture checks run without namespace isolation: \(reason). A check that calls a recorded program by absolute path or after resetting PATH could reach the real program; its environment still points every connection at nothing",
                         at: nil)
+    }
+
+    /// Without namespaces, a check that would skip the stand-ins is not run: `errored`, never a
+    /// call to the real program.
+    func refusal(_ check: CheckBlock, recorded: [String]) -> String? {
+        guard case .environmentOnly = mode,
+              let hit = MutationDetector.analysis(of: check.body, recorded: recorded).bypasses.first else { return nil }
+        return "not run: `\(hit.command)` \(hit.why), and fixture checks cannot be isolated on this machine (see warning fixtures.not-isolated)"
     }
 
     func wrap(shell: String, arguments: [String]) -> (executable: String, arguments: [String]) {

@@ -24,7 +24,8 @@ final class Workspace: @unchecked Sendable {
         try writeStandIns(callerPath: callerPath)
         if runner.target.isReplay && runner.mode == .run {
             sandbox = try FixtureSandbox(workspace: base, standIns: bin, target: runner.target, executable: runner.executable,
-                                         callerPath: callerPath, callerHome: runner.baseEnvironment["HOME"])
+                                         callerPath: callerPath, callerHome: runner.baseEnvironment["HOME"],
+                                         namespacesOff: runner.baseEnvironment["OPSBOOK_NO_NAMESPACES"] == "1")
             if let warning = sandbox?.warning { runner.warn(warning) }
         }
     }
