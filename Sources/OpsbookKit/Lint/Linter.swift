@@ -15,7 +15,7 @@ public struct Linter: Sendable {
 
     public static let defaultRules: [any LintRule] = [
         DuplicateCheckID(), UnknownCheckReference(), BrokenPageLink(), UnmarkedMutation(),
-        TranscriptProblems(), CheckCannotFail(),
+        TranscriptProblems(), CheckCannotFail(), SlowRegex(),
     ]
 
     public func lint(_ handbook: Handbook) -> [Diagnostic] {

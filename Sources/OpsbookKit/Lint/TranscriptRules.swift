@@ -44,3 +44,18 @@ struct CheckCannotFail: LintRule {
 }
 
 import Foundation
+
+/// A `(re)` line whose pattern can backtrack for minutes (`(a+)+$`): the match budget stops it
+/// at the check's timeout and the check errors, but the author should hear it before that.
+struct SlowRegex: LintRule {
+    func check(_ handbook: Handbook) -> [Diagnostic] {
+        handbook.checks.filter(\.isTranscript).flatMap { block in
+            TranscriptParser().parse(block.body, firstLine: block.firstBodyLine).0.commands.flatMap(\.expected).compactMap { line in
+                guard case .regex(let pattern) = line.rule, let found = RegexShape.nestedQuantifier(pattern) else { return nil }
+                return .warning("regex.nested-quantifier",
+                                "`\(found.group)` repeats something that itself repeats; a backtracking engine can take exponential time on a line that almost matches. Write it without the nesting (e.g. `a+` for `(a+)+`)",
+                                at: SourcePosition(path: block.page, line: line.line, column: found.offset + 1))
+            }
+        }
+    }
+}

@@ -155,11 +155,16 @@ public struct ChecksFolder: Sendable {
                     if k.string == "replacement", let r = v.string { mask = r }
                 }
             }
-            guard let p = pattern, let regex = try? Regex(p) else {
+            guard let p = pattern, let regex = try? Regex(p), let bounded = try? BoundedRegex(p) else {
                 problems.append(.error("redact.pattern", "not a valid regular expression: \(pattern ?? YAMLFile.show(item))", at: file.position(item)))
                 continue
             }
-            rules.append(Redactor.Rule(name: "redact.yaml", regex: regex, keepGroups: [], mask: mask))
+            if let slow = RegexShape.nestedQuantifier(p) {
+                // A redaction pattern runs on every output; one that can hang is refused.
+                problems.append(.error("redact.slow-pattern", "`\(slow.group)` repeats something that itself repeats and can take exponential time; write the pattern without the nesting", at: file.position(item)))
+                continue
+            }
+            rules.append(Redactor.Rule(name: "redact.yaml", regex: regex, keepGroups: [], mask: mask, bounded: bounded))
         }
         return (Redactor(extra: rules), problems)
     }

@@ -9,6 +9,8 @@ public struct Redactor: Sendable {
         /// `$1`-style groups are kept from the match; the rest becomes the mask.
         public var keepGroups: [Int]
         public var mask: String
+        /// A `redact.yaml` pattern: matched with a time budget (BoundedRegex.swift).
+        public var bounded: BoundedRegex? = nil
     }
 
     public var rules: [Rule]
@@ -34,6 +36,10 @@ public struct Redactor: Sendable {
     public func redact(_ text: String) -> String {
         var out = SecretData.redact(text)
         for rule in rules {
+            if let bounded = rule.bounded {
+                out = bounded.replacingMatches(in: out, with: rule.mask, budget: MatchBudget(milliseconds: 2_000))
+                continue
+            }
             out = out.replacing(rule.regex) { match in
                 var kept = ""
                 for (i, g) in rule.keepGroups.enumerated() {
