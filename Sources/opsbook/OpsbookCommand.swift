@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OpsbookKit
 
-@main
+
 struct OpsbookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "opsbook",

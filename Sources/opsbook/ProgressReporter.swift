@@ -10,11 +10,12 @@ final class ProgressReporter: @unchecked Sendable {
     private var failures = 0
 
     func start(total: Int, target: String) {
-        write("opsbook: running \(total) checks against target \(target)\n")
+        write("opsbook: running \(total) \(total == 1 ? "check" : "checks") against target \(target)\n")
     }
 
     func finished(_ r: CheckResult, done: Int, total: Int) {
         lock.lock(); defer { lock.unlock() }
+        if Interrupts.isStopping { return }  // killed by the interrupt, not failed
         if r.status.isFailure { failures += 1 }
         if live {
             write("\r\u{1B}[2K[\(done)/\(total)] \(failures) failing · \(r.id)")

@@ -46,13 +46,11 @@ public struct ShellProcess: Sendable {
 
     public func run() throws -> Outcome {
         let start = DispatchTime.now()
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw SpawnError(description: "pipe() failed: \(String(cString: strerror(errno)))") }
-        let (readEnd, writeEnd) = (fds[0], fds[1])
-        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
-        let pid: pid_t
+        let (readEnd, writeEnd) = try Self.makePipe()
+        let tag = ProcessTree.newTag()
+        let pid: pid_t, since: UInt64
         do {
-            pid = try spawn(output: writeEnd)
+            (pid, since) = try LiveShells.spawn(tag: tag) { try spawn(output: writeEnd, tag: tag) }
         } catch {
             close(readEnd); close(writeEnd)
             throw error
@@ -67,20 +65,36 @@ public struct ShellProcess: Sendable {
         let deadline = DispatchTime.now() + .milliseconds(timeoutMilliseconds)
         let timedOut = waiter.done.wait(timeout: deadline) == .timedOut
         // Kill the whole group: on timeout to stop the check, otherwise to end what it left behind.
+        // The shell is not reaped yet (the waiter only waits), so its pid, which is the group's
+        // id, cannot have been reused by someone else's process.
         kill(-pid, SIGKILL)
         if timedOut { waiter.done.wait() }
-        // A child that left the group (setsid) may still hold the pipe; stop reading after a grace.
+        let status = waiter.reap()
+        LiveShells.finished(pid)
+        // Then what left the group (setsid): by its tag, and orphans reparented to opsbook.
+        ProcessTree.sweep(tag: tag, group: pid, since: since)
+        // A descendant that escaped every net may still hold the pipe; stop reading after a grace.
         if reader.done.wait(timeout: .now() + .seconds(2)) == .timedOut {
             reader.stop()
             reader.done.wait()
         }
         close(readEnd)
         let elapsed = Int((DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000)
-        return Outcome(exitStatus: timedOut ? nil : waiter.status, timedOut: timedOut, output: reader.data,
+        return Outcome(exitStatus: timedOut ? nil : status, timedOut: timedOut, output: reader.data,
                        outputTruncated: reader.truncated, durationMilliseconds: elapsed)
     }
 
-    private func spawn(output: Int32) throws -> pid_t {
+    /// A pipe whose ends are close-on-exec from the start (`pipe2`), so a shell started by
+    /// another thread at the same moment never inherits them: an inherited write end would keep
+    /// this check's output open until that other check ends.
+    static func makePipe() throws -> (read: Int32, write: Int32) {
+        guard let fds = CloseOnExecPipe.make() else {
+            throw SpawnError(description: "pipe2() failed: \(String(cString: strerror(errno)))")
+        }
+        return fds
+    }
+
+    private func spawn(output: Int32, tag: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -91,6 +105,8 @@ public struct ShellProcess: Sendable {
             throw SpawnError(description: "this C library has no posix_spawn_file_actions_addchdir_np (glibc >= 2.29 needed)")
         }
         _ = addchdir(&actions, workingDirectory)
+        // Belt and braces: no descriptor but 0, 1 and 2 reaches the shell, whoever opened it.
+        if let closefrom = Self.addclosefrom { _ = closefrom(&actions, 3) }
 
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
@@ -109,7 +125,9 @@ public struct ShellProcess: Sendable {
         posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        var tagged = environment
+        tagged[ProcessTree.tagVariable] = tag
+        let envp = tagged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
@@ -130,6 +148,14 @@ extension ShellProcess {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
         return unsafeBitCast(symbol, to: AddChdir.self)
     }()
+
+    typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc >= 2.34; without it, `pipe2(O_CLOEXEC)` alone keeps opsbook's pipes out of checks.
+    static let addclosefrom: AddClosefrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddClosefrom.self)
+    }()
 }
 
 /// Reads a pipe to EOF on its own thread, keeping at most `limit` bytes (the newest).
@@ -144,7 +170,7 @@ private final class PipeReader: @unchecked Sendable {
     init(fd: Int32, limit: Int) {
         self.fd = fd
         self.limit = limit
-        _ = pipe(&wake)
+        if let fds = CloseOnExecPipe.make() { wake = [fds.read, fds.write] }
     }
 
     deinit {
@@ -183,22 +209,29 @@ private final class PipeReader: @unchecked Sendable {
     }
 }
 
-/// Blocks in `waitpid` on its own thread and signals when the process has ended.
+/// Waits on its own thread until the process has ended, without reaping it (`WNOWAIT`), and
+/// signals; `reap` then collects the status. Until then the zombie keeps the pid (and so the
+/// process group id) from being reused.
 private final class ExitWaiter: @unchecked Sendable {
     let pid: pid_t
     let done = DispatchSemaphore(value: 0)
-    private(set) var status: Int32 = -1
 
     init(pid: pid_t) { self.pid = pid }
 
     func start() {
         Thread.detachNewThread { [self] in
-            var raw: Int32 = 0
-            while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
-            // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out: the C macros are not imported.
-            let signal = raw & 0x7f
-            status = signal == 0 ? (raw >> 8) & 0xff : 128 + signal
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
             done.signal()
         }
+    }
+
+    /// Call after `done`: exit status, or 128 + signal.
+    func reap() -> Int32 {
+        var raw: Int32 = 0
+        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out: the C macros are not imported.
+        let signal = raw & 0x7f
+        return signal == 0 ? (raw >> 8) & 0xff : 128 + signal
     }
 }

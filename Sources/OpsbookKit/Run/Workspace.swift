@@ -14,6 +14,8 @@ final class Workspace: @unchecked Sendable {
     init(runner: CheckRunner) throws {
         self.runner = runner
         base = try Workspace.makeTemporaryFolder(prefix: "opsbook-run")
+        // An interrupt removes it (recorded calls in it are not yet redacted).
+        TemporaryFolders.register(base)
         bin = base.appendingPathComponent("bin")
         let fm = FileManager.default
         for sub in ["bin", "scripts", "state", "work"] {
@@ -33,7 +35,10 @@ final class Workspace: @unchecked Sendable {
     /// The fixture set as JSON, read by every stand-in call (faster than re-reading the YAML).
     var fixtureIndex: URL { base.appendingPathComponent("fixtures.json") }
 
-    func remove() { try? FileManager.default.removeItem(at: base) }
+    func remove() {
+        try? FileManager.default.removeItem(at: base)
+        TemporaryFolders.unregister(base)
+    }
 
     /// A fresh state folder per check; the replay stand-ins count calls in it so repeated calls
     /// replay in order across retries, and note any call that had no fixture.

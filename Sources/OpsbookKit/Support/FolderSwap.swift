@@ -31,6 +31,10 @@ public enum FolderSwap {
     /// folder of its own (a rename onto an existing empty folder would succeed silently), then
     /// removed once the new one is in place.
     public static func swapIn(_ staging: URL, at destination: URL) throws {
+        try Interrupts.critical { try swap(staging, at: destination) }
+    }
+
+    private static func swap(_ staging: URL, at destination: URL) throws {
         let fm = FileManager.default
         var old: URL? = nil
         if fm.fileExists(atPath: destination.path) {
@@ -76,13 +80,36 @@ public enum FolderSwap {
 public enum TemporaryFolders {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths: Set<String> = []
+    nonisolated(unsafe) private static var closed = false
 
-    public static func register(_ url: URL) { lock.withLock { _ = paths.insert(url.path) } }
+    /// After an interrupt's cleanup has started, a new folder is removed at once and the
+    /// calling thread parked (see `Interrupts.checkpoint`).
+    public static func register(_ url: URL) {
+        let open = lock.withLock { () -> Bool in
+            if closed { return false }
+            paths.insert(url.path)
+            return true
+        }
+        if !open {
+            try? FileManager.default.removeItem(at: url)
+            Interrupts.checkpoint()
+        }
+    }
     public static func unregister(_ url: URL) { lock.withLock { _ = paths.remove(url.path) } }
 
-    /// Removes every registered folder (on interrupt).
-    public static func removeAll() {
-        let all = lock.withLock { () -> Set<String> in let p = paths; paths = []; return p }
-        for path in all { try? FileManager.default.removeItem(atPath: path) }
+    /// Removes every registered folder; with `closing`, later ones too (on interrupt).
+    public static func removeAll(closing: Bool = false) {
+        let all = lock.withLock { () -> Set<String> in
+            let p = paths
+            paths = []
+            if closing { closed = true }
+            return p
+        }
+        // A worker thread may still be removing its own files inside: retry until gone.
+        for path in all {
+            for _ in 0..<20 where FileManager.default.fileExists(atPath: path) {
+                if (try? FileManager.default.removeItem(atPath: path)) == nil { usleep(5_000) }
+            }
+        }
     }
 }

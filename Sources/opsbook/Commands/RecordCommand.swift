@@ -29,6 +29,7 @@ struct RecordCommand: AsyncParsableCommand {
         let folder = common.rootURL.appendingPathComponent("checks/fixtures").appendingPathComponent(into).standardizedFileURL
         let started = Date()
         let checkResults = try runner.run(handbook.checks, progress: { r, d, t in reporter.finished(r, done: d, total: t) }) { calls in
+            Interrupts.checkpoint()  // an interrupted recording writes nothing
             try Self.replace(folder) { staging in
                 let header = "recorded by `opsbook record --target \(setup.target.name)` on \(ResultsFile.timestamp(Date())); edit freely"
                 try FixtureRecorder.write(calls, into: staging, redactor: setup.redactor, header: header)
@@ -39,7 +40,7 @@ struct RecordCommand: AsyncParsableCommand {
                               target: setup.target.name, started: started, finished: Date(), today: Day.today())
         SummaryPrinter(format: common.format).print(results)
         let count = checkResults.count
-        print("opsbook: recorded \(count) checks into \(folder.path)")
+        print("opsbook: recorded \(count) \(count == 1 ? "check" : "checks") into \(folder.path)")
         throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: results.anyFailure)
     }
 

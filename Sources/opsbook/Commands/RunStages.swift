@@ -8,8 +8,13 @@ struct RunOptions: ParsableArguments {
     var target: String?
     @Flag(name: .long, help: "Run checks marked `mutates` too.")
     var allowMutations = false
-    @Option(name: .long, help: "Checks run at the same time (default: number of cores).")
+    /// `.unconditional`: `--jobs -1` reaches `validate` instead of "Missing value".
+    @Option(name: .long, parsing: .unconditional, help: "Checks run at the same time (default: number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): give how many checks may run at once, 1 or more") }
+    }
 }
 
 /// Everything a run needs from `checks/`, read and validated before anything runs.
@@ -67,6 +72,7 @@ extension Stages {
         runner.fixtures = setup.fixtures
         reporter.start(total: checks.count, target: setup.target.name)
         let results = try runner.run(checks) { result, done, total in reporter.finished(result, done: done, total: total) }
+        Interrupts.checkpoint()  // checks killed by an interrupt are not results
         reporter.end()
         return results
     }
