@@ -22,7 +22,7 @@ enum OpsbookMain {
             OpsbookCommand.exit(withError: error)
         }
         // The stand-ins run inside a check: their parent opsbook cleans up after them.
-        if !(command is FixtureReplayCommand || command is FixtureRecordCommand) {
+        if !(command is FixtureReplayCommand || command is FixtureRecordCommand || command is FixtureSandboxCommand) {
             Interrupts.install()
             ProcessTree.adoptOrphans()
         }
