@@ -38,10 +38,12 @@ final class LintTests: XCTestCase {
 
     func testNestedSameLengthFenceAsInSeed002Template() throws {
         // Seed 002's runbook template wraps ```bash blocks in a ```markdown block.
+        // In documentation blocks these are warnings: the page renders as cmark-gfm renders it.
         let problems = try lint(["content/a.md": "```markdown\n# Runbook\n```bash\nkubectl get nodes\n```\n說明\n```\n"])
-        XCTAssertTrue(problems.codes(.error).contains("fence.nested"))
+        XCTAssertEqual(problems.codes(.error), [])
+        XCTAssertTrue(problems.codes(.warning).contains("fence.nested"))
         XCTAssertEqual(problems.first { $0.code == "fence.nested" }?.position?.line, 3)
-        XCTAssertTrue(problems.codes(.error).contains("fence.unclosed"), "the last fence opens a block that never closes")
+        XCTAssertTrue(problems.codes(.warning).contains("fence.unclosed"), "the last fence opens a block that never closes")
         // The fix: a longer outer fence.
         XCTAssertEqual(try lint(["content/a.md": "````markdown\n```bash\nx\n```\n````\n"]), [])
     }

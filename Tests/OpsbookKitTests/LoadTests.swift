@@ -102,7 +102,7 @@ final class LoadTests: XCTestCase {
     }
 
     func testMojibakeFromSeed002IsReportedAtItsLines() throws {
-        let seeds = TestSupport.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/seeds")
+        let seeds = try XCTUnwrap(TestSupport.seeds)
         let file = try FileManager.default.contentsOfDirectory(atPath: seeds.path).first { $0.hasPrefix("002_") }
         let data = try XCTUnwrap(file.flatMap { FileManager.default.contents(atPath: seeds.appendingPathComponent($0).path) })
         let (_, problems) = PageBuilder.build(path: "content/seed.md", relative: "seed.md", data: data)

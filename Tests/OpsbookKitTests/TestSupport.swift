@@ -8,6 +8,16 @@ enum TestSupport {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
     static let packageRoot = fixtures.deletingLastPathComponent().deletingLastPathComponent()
+    /// `shared/seeds` beside the repository (or beside the worktrees' folder), nil if absent.
+    static var seeds: URL? {
+        var dir = packageRoot
+        for _ in 0..<3 {
+            dir = dir.deletingLastPathComponent()
+            let candidate = dir.appendingPathComponent("shared/seeds")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        return nil
+    }
     static var rerecord: Bool { ProcessInfo.processInfo.environment["OPSBOOK_RERECORD"] == "1" }
 
     static func page(_ markdown: String, path: String = "content/t.md") -> (Page, [Diagnostic]) {
@@ -66,8 +76,11 @@ enum TestSupport {
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        // Both pipes at once: a child that fills stderr (hundreds of warnings) while the test
+        // still waits for stdout's end would block forever.
+        let errors = ErrorPipeReader(err.fileHandleForReading)
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let e = errors.wait()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
@@ -92,5 +105,23 @@ nonisolated(unsafe) private var scratchPath: String?
 extension Array where Element == Diagnostic {
     func codes(_ severity: Diagnostic.Severity? = nil) -> [String] {
         filter { severity == nil || $0.severity == severity }.map(\.code)
+    }
+}
+
+/// Reads a pipe to its end on another thread.
+final class ErrorPipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

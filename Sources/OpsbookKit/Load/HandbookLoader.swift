@@ -54,7 +54,8 @@ enum PageBuilder {
             frontMatter = fm
             problems += fmProblems
         }
-        var page = build(path: path, relative: relative, text: split.body)
+        var (page, parseProblems) = parse(path: path, relative: relative, text: split.body)
+        problems += parseProblems
         page.frontMatter = frontMatter
         page.title = title(frontMatter: frontMatter, document: page.document, relative: relative)
         problems += extractionProblems(&page, body: split.body)
@@ -63,10 +64,15 @@ enum PageBuilder {
 
     /// Parses the Markdown body (front matter already blanked out) into a page.
     static func build(path: String, relative: String, text: String) -> Page {
-        let document = CMark.parse(text, path: path)
+        parse(path: path, relative: relative, text: text).0
+    }
+
+    /// The page and cmark's problems with it (nesting cut at `CMark.maxDepth`).
+    private static func parse(path: String, relative: String, text: String) -> (Page, [Diagnostic]) {
+        let (document, problems) = CMark.parseReporting(text, path: path)
         let slugPath = String(relative.dropLast(relative.hasSuffix(".md") ? 3 : 0))
-        return Page(path: path, slugPath: slugPath, frontMatter: FrontMatter(), title: slugPath,
-                    document: document, headings: [], criteria: [], checks: [], links: [])
+        return (Page(path: path, slugPath: slugPath, frontMatter: FrontMatter(), title: slugPath,
+                     document: document, headings: [], criteria: [], checks: [], links: []), problems)
     }
 
     private static func extractionProblems(_ page: inout Page, body: String) -> [Diagnostic] {

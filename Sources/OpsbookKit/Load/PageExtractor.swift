@@ -45,7 +45,7 @@ struct PageExtractor {
             criterion = out.criteria.count
             out.criteria.append(makeCriterion(node, checked: checked))
         case .codeBlock(let info, let fenced):
-            if fenced { out.problems += fenceProblems(node) }
+            if fenced { out.problems += fenceProblems(node, isCheck: CheckInfoParser.isCheck(info)) }
             if CheckInfoParser.isCheck(info) {
                 out.checks.append(makeCheck(node, info: info, criterion: criterion, problems: &out.problems))
             }
@@ -133,50 +133,99 @@ struct PageExtractor {
 
     // MARK: fences
 
-    /// A fence that is never closed swallows the rest of the page; a fence line with an info string
-    /// inside a block of the same fence (seed 002's runbook template) closes the outer block early.
-    /// cmark accepts both silently, so they are found here from the source lines.
-    private func fenceProblems(_ node: MarkdownNode) -> [Diagnostic] {
-        guard let start = node.position, start.line <= lines.count,
-              let fence = Self.fence(lines[start.line - 1]) else { return [] }
+    /// Contract §3: a fence closed by the end of its block quote, list item or document is
+    /// closed, and valid CommonMark is never an error. What a reader would not expect is reported:
+    /// a fence left open to the end of the page (it swallows the rest), and a fence line with an
+    /// info string inside a block of the same fence (seed 002's runbook template: its closing
+    /// fence ends the outer block early). In a documentation block these are warnings — the page
+    /// renders as cmark-gfm renders it; in or around a `check` block they are errors, because they
+    /// change what runs. cmark accepts all of it silently, so it is found here from the source.
+    private func fenceProblems(_ node: MarkdownNode, isCheck: Bool) -> [Diagnostic] {
+        guard let start = node.position, let open = opening(at: start) else { return [] }
         var problems: [Diagnostic] = []
-        let end = node.endLine ?? start.line
-        let closed = end > start.line && end <= lines.count && Self.isClosing(lines[end - 1], fence)
-        if !closed {
-            problems.append(.error("fence.unclosed", "code fence `\(String(repeating: fence.char, count: fence.count))` opened here is never closed; it swallows everything after it", at: start))
-        }
-        let bodyEnd = closed ? end - 1 : min(end, lines.count)
-        if start.line + 1 <= bodyEnd {
-            for n in (start.line + 1)...bodyEnd {
-                guard let inner = Self.fence(lines[n - 1]), inner.char == fence.char, inner.count >= fence.count,
-                      !inner.info.isEmpty else { continue }
-                let opener = String(repeating: inner.char, count: inner.count) + inner.info
-                problems.append(.error("fence.nested", "fence line \"\(opener)\" inside a block opened with the same fence at line \(start.line): its closing fence ends the outer block; open the outer block with a longer fence (\(String(repeating: fence.char, count: inner.count + 1)))",
-                                       at: SourcePosition(path: path, line: n, column: Self.indent(lines[n - 1]) + 1)))
+        let end = min(node.endLine ?? start.line, lines.count)
+        let closingLine = end > start.line ? Self.fence(lines[end - 1], quotes: open.quotes) : nil
+        let closed = closingLine.map { $0.char == open.char && $0.count >= open.count && $0.info.isEmpty } ?? false
+        // cmark's end line of a block closed by its container is the line that closed the
+        // container; the block's own last line is counted from its content instead.
+        let contentLines = node.literal.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
+        let bodyEnd = closed ? end - 1 : min(start.line + contentLines, lines.count)
+        let body = start.line + 1 <= bodyEnd ? Array((start.line + 1)...bodyEnd) : []
+        if !closed && lines[bodyEnd...].allSatisfy({ Self.isBlank($0) }) {
+            let swallowsCheck = body.contains { n in
+                Self.fence(lines[n - 1], quotes: open.quotes).map { CheckInfoParser.isCheck($0.info) } ?? false
             }
+            let fenceText = String(repeating: open.char, count: open.count)
+            problems.append(Diagnostic(isCheck || swallowsCheck ? .error : .warning, "fence.unclosed",
+                                       "code fence `\(fenceText)` opened here is never closed; it swallows everything after it to the end of the page\(swallowsCheck ? ", including a check block" : "")",
+                                       at: start))
+        }
+        for n in body {
+            // A fence line indented 4+ columns past the outer fence is text: its closing line could
+            // not close the outer block either.
+            guard let inner = Self.fence(lines[n - 1], quotes: open.quotes), inner.char == open.char,
+                  inner.count >= open.count, !inner.info.isEmpty, inner.column - open.column < 4 else { continue }
+            let opener = String(repeating: inner.char, count: inner.count) + inner.info
+            let severity: Diagnostic.Severity = isCheck || CheckInfoParser.isCheck(inner.info) ? .error : .warning
+            problems.append(Diagnostic(severity, "fence.nested", "fence line \"\(opener)\" inside a block opened with the same fence at line \(start.line): its closing fence ends the outer block; open the outer block with a longer fence (\(String(repeating: open.char, count: inner.count + 1)))",
+                                       at: SourcePosition(path: path, line: n, column: inner.column)))
         }
         return problems
     }
 
-    struct Fence { var char: Character; var count: Int; var info: String }
+    /// The opening fence at cmark's position (the column of its first fence character), with the
+    /// block-quote markers before it counted.
+    private func opening(at start: SourcePosition) -> Fence? {
+        guard start.line >= 1, start.line <= lines.count else { return nil }
+        let line = lines[start.line - 1]
+        guard let at = line.utf8.index(line.utf8.startIndex, offsetBy: start.column - 1, limitedBy: line.utf8.endIndex),
+              let fenceStart = String.Index(at, within: line),
+              var open = Self.fence(line[fenceStart...], quotes: 0) else { return nil }
+        open.quotes = line[..<fenceStart].filter { $0 == ">" }.count
+        open.column = start.column
+        return open
+    }
 
-    static func fence(_ line: Substring) -> Fence? {
-        let trimmed = line.drop { $0 == " " || $0 == ">" || $0 == "\t" }
+    /// A fence line: its character, length, info string, the number of block-quote markers before
+    /// it and its 1-based byte column.
+    struct Fence { var char: Character; var count: Int; var info: String; var quotes: Int; var column: Int }
+
+    /// The fence on `line`, if any. `quotes`: how many `>` markers (each with one optional space)
+    /// belong to the enclosing block quotes and are skipped; nil skips any number.
+    static func fence(_ line: Substring, quotes: Int? = nil) -> Fence? {
+        var rest = line[...]
+        var seen = 0
+        while quotes.map({ seen < $0 }) ?? true {
+            let afterSpaces = rest.drop { $0 == " " }
+            guard afterSpaces.first == ">", rest.count - afterSpaces.count <= 3 else { break }
+            rest = afterSpaces.dropFirst()
+            if rest.first == " " { rest = rest.dropFirst() }
+            seen += 1
+        }
+        if let quotes, seen < quotes { return nil }
+        let trimmed = rest.drop { $0 == " " || $0 == "\t" }
         guard let c = trimmed.first, c == "`" || c == "~" else { return nil }
         let run = trimmed.prefix { $0 == c }.count
         guard run >= 3 else { return nil }
-        return Fence(char: c, count: run, info: trimmed.dropFirst(run).trimmingCharacters(in: .whitespaces))
+        let info = trimmed.dropFirst(run).trimmingCharacters(in: .whitespaces)
+        if c == "`" && info.contains("`") { return nil }  // not a fence: a backtick fence's info has no backtick
+        return Fence(char: c, count: run, info: info, quotes: seen,
+                     column: line[..<trimmed.startIndex].utf8.count + 1)
     }
 
-    private static func isClosing(_ line: Substring, _ open: Fence) -> Bool {
-        guard let f = fence(line) else { return false }
-        return f.char == open.char && f.count >= open.count && f.info.isEmpty
+    private static func isBlank(_ line: Substring) -> Bool {
+        line.allSatisfy { $0 == " " || $0 == "\t" || $0 == ">" }
     }
 
-    private static func indent(_ line: Substring) -> Int { line.prefix { $0 == " " }.count }
-
+    /// A link to a file of the handbook: no scheme (RFC 3986: a letter, then letters, digits,
+    /// `+-.`, then `:`), not absolute, not only a fragment. `foo):` and `a/b:c.md` are relative.
     static func isRelative(_ url: String) -> Bool {
-        !url.isEmpty && !url.hasPrefix("#") && !url.hasPrefix("/") && !url.contains(":")
+        !url.isEmpty && !url.hasPrefix("#") && !url.hasPrefix("/") && !hasScheme(url)
+    }
+
+    static func hasScheme(_ url: String) -> Bool {
+        guard let colon = url.firstIndex(of: ":"), let first = url.first, first.isASCII, first.isLetter else { return false }
+        return url[..<colon].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }
     }
 }
 

@@ -7,7 +7,11 @@ public struct MarkdownNode: Hashable, Sendable {
         case table(alignments: [String]), tableRow(header: Bool), tableCell
         case text, softBreak, lineBreak, code, htmlInline, emphasis, strong, strikethrough
         case link(url: String, title: String), image(url: String, title: String)
-        case footnoteReference, footnoteDefinition
+        /// `[^label]`; `ordinal` is its definition's number in the page (1, 2, …) as cmark counts.
+        case footnoteReference(label: String, ordinal: Int)
+        /// `[^label]: …`; cmark moves every referenced definition to the end of the document, in
+        /// order of first reference, and drops unreferenced ones.
+        case footnoteDefinition(label: String)
         /// A node type this version of opsbook does not know; rendered as its plain text.
         case unknown(String)
     }

@@ -24,7 +24,7 @@ extension SiteContext {
     private func criterionLink(_ v: CriterionVerdict) -> PageView.Link {
         let page = handbook.page(at: v.criterion.page)
         return PageView.Link(title: "\(page?.title ?? v.criterion.page)：\(v.criterion.text)",
-                             href: (page?.outputPath ?? "") + "#" + v.criterion.anchor)
+                             href: (page?.outputHref ?? "") + "#" + v.criterion.anchor)
     }
 
     private func phaseView(_ page: Page) -> DashboardView.Phase {
@@ -33,7 +33,7 @@ extension SiteContext {
         let overdue = page.frontMatter.due.map { $0 < today && !done } ?? false
         let failing = verdicts.filter { $0.status == .failed }.map(criterionLink)
         return DashboardView.Phase(
-            title: page.title, href: page.outputPath, due: page.frontMatter.due?.description ?? "—", overdue: overdue,
+            title: page.title, href: page.outputHref, due: page.frontMatter.due?.description ?? "—", overdue: overdue,
             total: verdicts.count, barHTML: bar(verdicts),
             counts: Self.counts(verdicts),
             failing: failing, hasFailing: !failing.isEmpty)
@@ -62,7 +62,7 @@ extension SiteContext {
         else { checksStatus = "skipped" }
         let word = checksStatus == "manual" ? "無檢查" : StatusLabel.criterion(CriterionStatus(rawValue: checksStatus) ?? .notRun).word
         return DashboardView.Runbook(
-            title: page.title, href: page.outputPath, component: fm.component ?? "—", severity: fm.severity?.rawValue ?? "—",
+            title: page.title, href: page.outputHref, component: fm.component ?? "—", severity: fm.severity?.rawValue ?? "—",
             owner: fm.owner ?? "—", lastReviewed: fm.lastReviewed?.description ?? "—", stale: Freshness.isStale(fm, today: today),
             checksWord: word, checksStatus: checksStatus)
     }

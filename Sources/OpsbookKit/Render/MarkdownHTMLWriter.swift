@@ -1,12 +1,15 @@
 import Foundation
 
-/// Renders a page's Markdown tree to HTML, with opsbook's additions: heading ids, criteria marked
-/// with their verdicts, check blocks shown with their results, `.md` links pointing at built pages.
+/// Renders a page's Markdown tree to HTML: byte for byte what cmark-gfm's own renderer
+/// (`cmark_render_html`, safe mode) makes of it, plus opsbook's additions — heading ids and
+/// anchors, criteria marked with their verdicts, check blocks shown with their results, GitHub
+/// alerts as call-outs, raw HTML shown escaped instead of omitted, `.md` links pointing at built
+/// pages. `DifferentialRenderTests` holds it to that: every difference is listed in
+/// docs/design.md ("Rendering: differences from cmark-gfm").
 ///
-/// Why not `cmark_render_html`: every one of those additions needs a hook inside the tree walk,
-/// and raw HTML must be escaped, not passed through. Walking our own `MarkdownNode` values keeps
-/// the renderer free of C and lets each piece be tested alone. Everything from Markdown is
-/// escaped here; nothing is written unescaped except markup this file makes.
+/// Why not `cmark_render_html` itself: every addition needs a hook inside the tree walk, and raw
+/// HTML must be shown escaped, not dropped or passed through. Everything from Markdown is escaped
+/// here; nothing is written unescaped except markup this file makes.
 struct MarkdownHTMLWriter {
     var page: Page
     var verdicts: [CriterionVerdict]
@@ -17,6 +20,7 @@ struct MarkdownHTMLWriter {
     private var headingIndex = 0
     private var criterionIndex = 0
     private var checkIndex = 0
+    private var footnotes = Footnotes()
 
     init(page: Page, verdicts: [CriterionVerdict], checkResults: [String: CheckResult],
          rewriteLink: @escaping (String) -> String) {
@@ -28,45 +32,50 @@ struct MarkdownHTMLWriter {
 
     mutating func render() -> String {
         out = ""
+        footnotes = Footnotes(page.document)
         for child in page.document.children { block(child, tight: false) }
+        if footnotes.sectionOpen { out += "</ol>\n</section>\n" }
         return out
     }
 
+    /// cmark's `cr()`: start a new line unless the output is at one already.
+    private mutating func cr() {
+        if !out.isEmpty && !out.hasSuffix("\n") { out += "\n" }
+    }
+
+    /// `tight`: the node is a child of an item of a tight list (its paragraphs get no `<p>`).
     private mutating func block(_ node: MarkdownNode, tight: Bool) {
         switch node.kind {
         case .paragraph:
-            if tight { inlines(node.children) } else { out += "<p>"; inlines(node.children); out += "</p>\n" }
+            paragraph(node, tight: tight)
         case .heading(let level):
             let anchor = headingIndex < page.headings.count ? page.headings[headingIndex].anchor : "section"
             headingIndex += 1
-            out += "<h\(level) id=\"\(HTML.escape(anchor))\">"
+            cr()
+            out += "<h\(level) id=\"\(Self.escape(anchor))\">"
             inlines(node.children)
-            out += "<a class=\"anchor\" href=\"#\(HTML.escape(anchor))\" aria-label=\"連結到此節\">#</a></h\(level)>\n"
+            out += Self.anchorLink(anchor, label: "連結到此節") + "</h\(level)>\n"
         case .blockQuote:
-            out += "<blockquote>\n"; children(node, tight: false); out += "</blockquote>\n"
+            if let alert = Alert(node) { self.alert(alert, node) } else { blockQuote(node) }
         case .list(let ordered, let start, let isTight):
-            let tag = ordered ? "ol" : "ul"
-            let startAttr = ordered && start != 1 ? " start=\"\(start)\"" : ""
-            let hasTasks = node.children.contains { if case .taskItem = $0.kind { return true } else { return false } }
-            out += "<\(tag)\(startAttr)\(hasTasks ? " class=\"criteria\"" : "")>\n"
-            for item in node.children { block(item, tight: isTight) }
-            out += "</\(tag)>\n"
+            list(node, ordered: ordered, start: start, tight: isTight)
         case .item:
-            out += "<li>"; children(node, tight: tight); out += "</li>\n"
+            cr(); out += "<li>"; children(node, tight: tight); out += "</li>\n"
         case .taskItem(let checked):
             criterion(node, checked: checked, tight: tight)
         case .codeBlock(let info, _):
             codeBlock(node, info: info)
         case .htmlBlock:
-            out += "<pre class=\"raw-html\" title=\"raw HTML is shown, not run\"><code>\(HTML.escape(node.literal))</code></pre>\n"
+            cr()
+            out += "<pre class=\"raw-html\" title=\"raw HTML is shown, not run\"><code>\(Self.escape(node.literal))</code></pre>\n"
         case .thematicBreak:
-            out += "<hr>\n"
+            cr(); out += "<hr />\n"
         case .table:
             table(node)
-        case .footnoteDefinition:
-            out += "<div class=\"footnote\">"; children(node, tight: false); out += "</div>\n"
+        case .footnoteDefinition(let label):
+            footnoteDefinition(node, label: label)
         default:
-            inlines([node])
+            inline(node)
         }
     }
 
@@ -74,37 +83,70 @@ struct MarkdownHTMLWriter {
         for child in node.children { block(child, tight: tight) }
     }
 
+    private mutating func paragraph(_ node: MarkdownNode, tight: Bool, backrefsFor label: String? = nil) {
+        if tight { inlines(node.children); return }
+        cr(); out += "<p>"; inlines(node.children)
+        if let label { out += " " + footnotes.backrefs(label) }
+        out += "</p>\n"
+    }
+
+    private mutating func blockQuote(_ node: MarkdownNode) {
+        cr(); out += "<blockquote>\n"; children(node, tight: false); cr(); out += "</blockquote>\n"
+    }
+
+    private mutating func list(_ node: MarkdownNode, ordered: Bool, start: Int, tight: Bool) {
+        let hasTasks = node.children.contains { if case .taskItem = $0.kind { return true } else { return false } }
+        cr()
+        if ordered {
+            out += start == 1 ? "<ol>\n" : "<ol start=\"\(start)\">\n"
+        } else {
+            out += hasTasks ? "<ul class=\"criteria\">\n" : "<ul>\n"
+        }
+        for item in node.children { block(item, tight: tight) }
+        out += ordered ? "</ol>\n" : "</ul>\n"
+    }
+
     // MARK: criteria
 
+    /// cmark's task item (`<li><input type="checkbox" …/> …</li>`) with the verdict added: the
+    /// status on the `<li>`, the author's box wrapped as a claim, a badge, the text in a span
+    /// and an anchor link to the criterion's own id.
     private mutating func criterion(_ node: MarkdownNode, checked: Bool, tight: Bool) {
         let verdict = criterionIndex < verdicts.count ? verdicts[criterionIndex] : nil
+        let anchor = verdict?.criterion.anchor
+            ?? (criterionIndex < page.criteria.count ? page.criteria[criterionIndex].anchor : "criterion-\(criterionIndex + 1)")
         criterionIndex += 1
         let status = verdict?.status ?? .notRun
         let claimedFailing = verdict?.isClaimedFailing ?? false
-        let anchor = verdict?.criterion.anchor ?? "criterion-\(node.position?.line ?? 0)"
-        out += "<li class=\"criterion\" id=\"\(anchor)\" data-status=\"\(status.rawValue)\"\(claimedFailing ? " data-claimed-failing" : "")>"
-        out += "<span class=\"claim\" title=\"作者的勾選是宣稱，不是判定\"><input type=\"checkbox\" disabled\(checked ? " checked" : "")> </span>"
-        out += StatusLabel.criterionBadge(status, claimedFailing: claimedFailing)
-        out += " <span class=\"criterion-text\">"
-        var first = true
+        cr()
+        out += "<li class=\"criterion\" id=\"\(Self.escape(anchor))\" data-status=\"\(status.rawValue)\"\(claimedFailing ? " data-claimed-failing" : "")>"
+        out += "<span class=\"claim\" title=\"作者的勾選是宣稱，不是判定\"><input type=\"checkbox\"\(checked ? " checked=\"\"" : "") disabled=\"\" /> </span>"
+        out += StatusLabel.criterionBadge(status, claimedFailing: claimedFailing) + " "
+        var textDone = false
         for child in node.children {
-            if case .paragraph = child.kind, first {
-                inlines(child.children)
-                first = false
-                out += "</span>"
+            if case .paragraph = child.kind, !textDone {
+                textDone = true
+                if !tight { cr(); out += "<p>" }
+                out += "<span class=\"criterion-text\">"; inlines(child.children); out += "</span>"
+                out += Self.anchorLink(anchor, label: "連結到此驗收條件")
+                if !tight { out += "</p>\n" }
             } else {
-                if first { out += "</span>"; first = false }
                 block(child, tight: tight)
             }
         }
-        if first { out += "</span>" }
         if let verdict { out += StatusLabel.attestationNote(verdict) }
         out += "</li>\n"
+    }
+
+    /// The `#` link beside a heading or criterion: a real link, so keyboards reach it.
+    static func anchorLink(_ anchor: String, label: String) -> String {
+        "<a class=\"anchor\" href=\"#\(escape(anchor))\" aria-label=\"\(label)\">#</a>"
     }
 
     // MARK: code
 
     private mutating func codeBlock(_ node: MarkdownNode, info: String) {
+        cr()
         if CheckInfoParser.isCheck(info) {
             let check = checkIndex < page.checks.count ? page.checks[checkIndex] : nil
             checkIndex += 1
@@ -113,33 +155,76 @@ struct MarkdownHTMLWriter {
                 return
             }
         }
-        let language = info.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+        let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
         if language == "mermaid" {
-            out += "<figure class=\"mermaid-source\"><figcaption>Mermaid 圖表原始碼（離線網站不載入繪圖程式）</figcaption><pre><code class=\"language-mermaid\">\(HTML.escape(node.literal))</code></pre></figure>\n"
+            out += "<figure class=\"mermaid-source\"><figcaption>Mermaid 圖表原始碼（離線網站不載入繪圖程式）</figcaption><pre><code class=\"language-mermaid\">\(Self.escape(node.literal))</code></pre></figure>\n"
             return
         }
-        let cls = language.isEmpty ? "" : " class=\"language-\(HTML.escape(language))\""
-        out += "<pre><code\(cls)>\(HTML.escape(node.literal))</code></pre>\n"
+        let cls = language.isEmpty ? "" : " class=\"language-\(Self.escape(language))\""
+        out += "<pre><code\(cls)>\(Self.escape(node.literal))</code></pre>\n"
     }
 
     // MARK: tables
 
+    /// cmark-gfm's table (style alignment, no `<tbody>` without body rows), in a scrolling wrapper.
     private mutating func table(_ node: MarkdownNode) {
         guard case .table(let alignments) = node.kind else { return }
-        out += "<div class=\"table-wrap\"><table>\n"
+        cr()
+        out += "<div class=\"table-wrap\">\n<table>\n"
+        var inBody = false
         for row in node.children {
             guard case .tableRow(let header) = row.kind else { continue }
-            out += header ? "<thead><tr>" : "<tr>"
+            if header { out += "<thead>\n" } else if !inBody { out += "<tbody>\n"; inBody = true }
+            out += "<tr>\n"
             for (i, cell) in row.children.enumerated() {
                 let tag = header ? "th" : "td"
-                let align = i < alignments.count && !alignments[i].isEmpty ? " style=\"text-align:\(alignments[i])\"" : ""
+                let align = i < alignments.count && !alignments[i].isEmpty ? " style=\"text-align: \(alignments[i])\"" : ""
                 out += "<\(tag)\(align)>"
                 inlines(cell.children)
-                out += "</\(tag)>"
+                out += "</\(tag)>\n"
             }
-            out += header ? "</tr></thead>\n<tbody>\n" : "</tr>\n"
+            out += "</tr>\n"
+            if header { out += "</thead>\n" }
         }
-        out += "</tbody></table></div>\n"
+        if inBody { out += "</tbody>\n" }
+        out += "</table>\n</div>\n"
+    }
+
+    // MARK: footnotes
+
+    private mutating func footnoteDefinition(_ node: MarkdownNode, label: String) {
+        if !footnotes.sectionOpen {
+            footnotes.sectionOpen = true
+            out += "<section class=\"footnotes\" data-footnotes>\n<ol>\n"
+        }
+        out += "<li id=\"fn-\(LinkRewriter.escapeHref(label))\">\n"
+        var backrefsWritten = false
+        for (i, child) in node.children.enumerated() {
+            if case .paragraph = child.kind, i == node.children.count - 1 {
+                paragraph(child, tight: false, backrefsFor: label)
+                backrefsWritten = true
+            } else {
+                block(child, tight: false)
+            }
+        }
+        if !backrefsWritten { out += footnotes.backrefs(label) + "\n" }
+        out += "</li>\n"
+    }
+
+    // MARK: alerts
+
+    private mutating func alert(_ alert: Alert, _ node: MarkdownNode) {
+        cr()
+        out += "<div class=\"markdown-alert markdown-alert-\(alert.kind.rawValue)\" role=\"note\">\n"
+        out += alert.kind.titleHTML + "\n"
+        for (i, child) in node.children.enumerated() {
+            if i == 0 {
+                if !alert.rest.isEmpty { cr(); out += "<p>"; inlines(alert.rest); out += "</p>\n" }
+            } else {
+                block(child, tight: false)
+            }
+        }
+        cr(); out += "</div>\n"
     }
 
     // MARK: inlines
@@ -150,27 +235,34 @@ struct MarkdownHTMLWriter {
 
     private mutating func inline(_ node: MarkdownNode) {
         switch node.kind {
-        case .text: out += HTML.escape(node.literal)
+        case .text: out += Self.escape(node.literal)
         case .softBreak: out += "\n"
-        case .lineBreak: out += "<br>\n"
+        case .lineBreak: out += "<br />\n"
         case .code: codeSpan(node.literal)
-        case .htmlInline: out += "<code class=\"raw-html\">\(HTML.escape(node.literal))</code>"
+        case .htmlInline: out += "<code class=\"raw-html\">\(Self.escape(node.literal))</code>"
         case .emphasis: wrap("em", node)
         case .strong: wrap("strong", node)
         case .strikethrough: wrap("del", node)
         case .link(let url, let title):
-            let href = HTML.escape(rewriteLink(HTML.safeURL(url)))
-            let titleAttr = title.isEmpty ? "" : " title=\"\(HTML.escape(title))\""
-            out += "<a href=\"\(href)\"\(titleAttr)>"; inlines(node.children); out += "</a>"
+            out += "<a href=\"\(href(url, image: false))\"\(Self.titleAttribute(title))>"; inlines(node.children); out += "</a>"
         case .image(let url, let title):
-            let alt = HTML.escape(node.plainText)
-            let titleAttr = title.isEmpty ? "" : " title=\"\(HTML.escape(title))\""
-            out += "<img src=\"\(HTML.escape(rewriteLink(HTML.safeURL(url))))\" alt=\"\(alt)\"\(titleAttr)>"
-        case .footnoteReference: out += "<sup>\(HTML.escape(node.literal))</sup>"
+            out += "<img src=\"\(href(url, image: true))\" alt=\"\(Self.escape(node.plainText))\"\(Self.titleAttribute(title)) />"
+        case .footnoteReference(_, let ordinal):
+            out += footnotes.reference(ordinal)
         case .paragraph: inlines(node.children)
         default:
-            if node.children.isEmpty { out += HTML.escape(node.literal) } else { inlines(node.children) }
+            if node.children.isEmpty { out += Self.escape(node.literal) } else { inlines(node.children) }
         }
+    }
+
+    /// Dangerous schemes become `""` as in cmark's safe mode; the rest is rewritten for the site
+    /// and percent-encoded as cmark does.
+    private func href(_ url: String, image: Bool) -> String {
+        LinkRewriter.isDangerous(url) ? "" : LinkRewriter.escapeHref(rewriteLink(url))
+    }
+
+    private static func titleAttribute(_ title: String) -> String {
+        title.isEmpty ? "" : " title=\"\(escape(title))\""
     }
 
     private mutating func wrap(_ tag: String, _ node: MarkdownNode) {
@@ -183,11 +275,28 @@ struct MarkdownHTMLWriter {
         if trimmed.hasPrefix("check:") {
             let id = String(trimmed.dropFirst(6))
             if let target = checkLink(id) {
-                out += "<a class=\"check-ref\" href=\"\(HTML.escape(target))\"><code>\(HTML.escape(literal))</code></a>"
+                out += "<a class=\"check-ref\" href=\"\(HTML.escape(target))\"><code>\(Self.escape(literal))</code></a>"
                 return
             }
         }
-        out += "<code>\(HTML.escape(literal))</code>"
+        out += "<code>\(Self.escape(literal))</code>"
+    }
+
+    /// cmark's text escaping: `&`, `<`, `>` and `"` (every attribute here is double-quoted).
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
     }
 
     /// The target the results came from, shown with each check.
@@ -195,4 +304,45 @@ struct MarkdownHTMLWriter {
 
     /// Where each check id is shown (`#check-id` or `../page.html#check-id`), from the site renderer.
     var checkLink: (String) -> String? = { _ in nil }
+}
+
+/// Footnote numbering as cmark-gfm renders it: a reference shows its definition's ordinal and
+/// gets `fnref-LABEL`, `fnref-LABEL-2`, …; each definition links back to every reference.
+struct Footnotes {
+    /// Definition label by ordinal (definitions sit at the end of the document, in order).
+    private var labels: [Int: String] = [:]
+    private var referenceCount: [String: Int] = [:]
+    private var seen: [Int: Int] = [:]
+    var sectionOpen = false
+
+    init() {}
+
+    init(_ document: MarkdownNode) {
+        var ordinal = 0
+        for child in document.children {
+            if case .footnoteDefinition(let label) = child.kind { ordinal += 1; labels[ordinal] = label }
+        }
+        guard ordinal > 0 else { return }
+        document.walk { node in
+            if case .footnoteReference(_, let n) = node.kind, let label = labels[n] { referenceCount[label, default: 0] += 1 }
+        }
+    }
+
+    mutating func reference(_ ordinal: Int) -> String {
+        let label = LinkRewriter.escapeHref(labels[ordinal] ?? String(ordinal))
+        seen[ordinal, default: 0] += 1
+        let n = seen[ordinal]!
+        let id = n > 1 ? "fnref-\(label)-\(n)" : "fnref-\(label)"
+        return "<sup class=\"footnote-ref\"><a href=\"#fn-\(label)\" id=\"\(id)\" data-footnote-ref>\(ordinal)</a></sup>"
+    }
+
+    func backrefs(_ rawLabel: String) -> String {
+        let label = LinkRewriter.escapeHref(rawLabel)
+        let count = max(1, referenceCount[rawLabel] ?? 1)
+        return (1...count).map { n in
+            let id = n > 1 ? "fnref-\(label)-\(n)" : "fnref-\(label)"
+            let mark = n > 1 ? "↩<sup class=\"footnote-ref\">\(n)</sup>" : "↩"
+            return "<a href=\"#\(id)\" class=\"footnote-backref\" data-footnote-backref aria-label=\"Back to content\">\(mark)</a>"
+        }.joined(separator: " ")
+    }
 }

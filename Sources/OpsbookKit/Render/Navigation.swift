@@ -35,8 +35,10 @@ struct NavNode {
         }
     }
 
-    /// Where a link to this node goes: its own page, or else its first page.
-    var href: String? { outputPath ?? children.lazy.compactMap(\.href).first }
+    /// Where a link to this node goes: its own page, or else its first page; percent-encoded, so a
+    /// page named `a#b.md` or `e%25f.md` is reached.
+    var href: String? { (outputPath ?? children.lazy.compactMap(\.outputPathOrFirst).first).map(LinkRewriter.pathHref) }
+    private var outputPathOrFirst: String? { outputPath ?? children.lazy.compactMap(\.outputPathOrFirst).first }
 
     /// The chain of nodes from the root down to the page, for breadcrumbs.
     func trail(to outputPath: String) -> [NavNode]? {
@@ -56,7 +58,7 @@ struct NavNode {
             let isOpen = child.folder.map { openFolders.contains($0) } ?? false
             out += "<li\(isCurrent ? " class=\"current\"" : "")>"
             if let path = child.outputPath {
-                out += "<a href=\"\(HTML.escape(prefix + path))\"\(isCurrent ? " aria-current=\"page\"" : "")>\(HTML.escape(child.title))</a>"
+                out += "<a href=\"\(HTML.escape(prefix + LinkRewriter.pathHref(path)))\"\(isCurrent ? " aria-current=\"page\"" : "")>\(HTML.escape(child.title))</a>"
             } else {
                 out += "<span class=\"folder\">\(HTML.escape(child.title))</span>"
             }

@@ -18,7 +18,7 @@ struct SiteContext {
         self.today = today
         nav = NavNode.tree(handbook.pages)
         var checkPages: [String: String] = [:]
-        for page in handbook.pages { for check in page.checks { checkPages[check.id] = page.outputPath } }
+        for page in handbook.pages { for check in page.checks { checkPages[check.id] = page.outputHref } }
         self.checkPages = checkPages
         verdictsByPage = Dictionary(grouping: results.criteria, by: { $0.criterion.page })
         checkByID = results.checkByID
@@ -32,7 +32,7 @@ struct SiteContext {
                                         rewriteLink: LinkRewriter.rewrite)
         let pages = checkPages
         writer.checkLink = { id in
-            pages[id].map { ($0 == page.outputPath ? "" : prefix + $0) + "#check-" + id }
+            pages[id].map { ($0 == page.outputHref ? "" : prefix + $0) + "#check-" + id }
         }
         writer.target = results.target
         let body = writer.render()
@@ -54,7 +54,7 @@ struct SiteContext {
     }
 
     private func link(_ page: Page, _ prefix: String) -> PageView.Link {
-        PageView.Link(title: page.title, href: prefix + page.outputPath)
+        PageView.Link(title: page.title, href: prefix + page.outputHref)
     }
 
     func navHTML(current: String, prefix: String) -> String {
