@@ -51,6 +51,8 @@ extension CheckRunner {
             env["OPSBOOK_REAL_PATH"] = workspace.callerPath
             env["OPSBOOK_RECORD_LOG"] = workspace.recordLog(for: check.id).path
             if let context = target.kubeContext { env["OPSBOOK_KUBE_CONTEXT"] = context }
+            // Names only: the recorder redacts these variables' values as it writes its log.
+            env["OPSBOOK_SECRET_ENV"] = target.env.keys.sorted().joined(separator: ",")
         } else if target.isReplay {
             env["OPSBOOK_FIXTURE_INDEX"] = workspace.fixtureIndex.path
             env["OPSBOOK_REPLAY_STATE"] = replayState.path
@@ -106,7 +108,7 @@ extension CheckRunner {
         result.exit = deciding ?? pieces.last?.status
         result.status = reasons.isEmpty ? .passed : .failed
         result.reason = reasons.isEmpty ? nil : reasons.joined(separator: "; ")
-        result.diff = diffs.isEmpty ? nil : redactor.redact(diffs.joined())
+        result.diff = diffs.isEmpty ? nil : redactor.redactDiff(diffs.joined())
         if let why = budget.reason {
             // A pattern that could not be finished says nothing about the cluster.
             result.status = .errored

@@ -32,7 +32,7 @@ public struct CheckRunner: Sendable {
         self.root = root
         self.jobs = max(1, jobs)
         self.allowMutations = allowMutations
-        self.redactor = redactor
+        self.redactor = redactor.hiding(secretsOf: target.env)
         self.baseEnvironment = baseEnvironment
         self.executable = executable
     }

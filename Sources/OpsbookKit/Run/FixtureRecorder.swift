@@ -5,8 +5,10 @@ import Foundation
 public enum FixtureRecorder {
     /// Runs the real program (found on `realPath`, never the stand-in), passes its output through
     /// and appends the call to `log` as one JSON line.
+    /// The log line is redacted before it is written: an interrupted recording leaves no secret
+    /// on disk.
     public static func record(argv: [String], stdin: Data, check: String, realPath: String, kubeContext: String?,
-                              log: URL) -> Int32 {
+                              log: URL, redactor: Redactor) -> Int32 {
         guard let program = argv.first,
               let real = Shell.find(program, onPath: realPath) else {
             FileHandle.standardError.write(Data("opsbook: \(argv.first ?? "?"): not found on PATH\n".utf8))
@@ -28,7 +30,12 @@ public enum FixtureRecorder {
         // Feed stdin and drain both pipes at once so neither side can block the other.
         let group = DispatchGroup()
         let stdoutBox = DataBox(), stderrBox = DataBox()
-        DispatchQueue.global().async(group: group) { input.fileHandleForWriting.write(stdin); try? input.fileHandleForWriting.close() }
+        // A program that does not read its input closes the pipe: that is EPIPE, not a crash.
+        signal(SIGPIPE, SIG_IGN)
+        DispatchQueue.global().async(group: group) {
+            try? input.fileHandleForWriting.write(contentsOf: stdin)
+            try? input.fileHandleForWriting.close()
+        }
         DispatchQueue.global().async(group: group) { stdoutBox.data = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
         group.wait()
@@ -36,9 +43,9 @@ public enum FixtureRecorder {
         FileHandle.standardOutput.write(stdoutBox.data)
         FileHandle.standardError.write(stderrBox.data)
         let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
-        let call = FixtureCall(call: argv, check: check, stdin: stdin.isEmpty ? nil : String(decoding: stdin, as: UTF8.self),
-                               exit: Int(status), stdout: String(decoding: stdoutBox.data, as: UTF8.self),
-                               stderr: String(decoding: stderrBox.data, as: UTF8.self))
+        let call = redacted(FixtureCall(call: argv, check: check, stdin: stdin.isEmpty ? nil : String(decoding: stdin, as: UTF8.self),
+                                        exit: Int(status), stdout: String(decoding: stdoutBox.data, as: UTF8.self),
+                                        stderr: String(decoding: stderrBox.data, as: UTF8.self)), by: redactor)
         if var line = try? JSONEncoder().encode(call) {
             line.append(0x0A)
             append(line, to: log)
@@ -58,16 +65,27 @@ public enum FixtureRecorder {
                              header: String) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for (id, calls) in callsByCheck where !calls.isEmpty {
-            let redacted = calls.map { c -> FixtureCall in
-                var c = c
-                c.stdout = redactor.redact(c.stdout)
-                c.stderr = redactor.redact(c.stderr)
-                c.stdin = c.stdin.map(redactor.redact)
-                return c
-            }
-            let text = "# \(header)\n" + FixtureYAML.emit(redacted)
+            let text = "# \(header)\n" + FixtureYAML.emit(calls.map { redacted($0, by: redactor) })
             try Data(text.utf8).write(to: dir.appendingPathComponent("\(id).yaml"))
         }
+    }
+
+    /// Arguments and stdin as well as output (contract §5).
+    static func redacted(_ call: FixtureCall, by redactor: Redactor) -> FixtureCall {
+        var c = call
+        c.call = redactor.redactArguments(c.call)
+        c.stdout = redactor.redact(c.stdout)
+        c.stderr = redactor.redact(c.stderr)
+        c.stdin = c.stdin.map { redactor.redact($0) }
+        return c
+    }
+
+    /// The redactor of a recording stand-in: built-in kinds, `checks/redact.yaml` and the
+    /// values of the target's `env` named in `OPSBOOK_SECRET_ENV`.
+    public static func standInRedactor(environment env: [String: String]) -> Redactor {
+        let base = env["OPSBOOK_ROOT"].map { ChecksFolder(root: URL(fileURLWithPath: $0)).loadRedactor().0 } ?? Redactor()
+        let names = (env["OPSBOOK_SECRET_ENV"] ?? "").split(separator: ",").map(String.init)
+        return base.hiding(secretsOf: env.filter { names.contains($0.key) })
     }
 
     private static func append(_ data: Data, to url: URL) {

@@ -125,8 +125,14 @@ public enum FixtureReplayer {
     public static let missingStatus: Int32 = 97
 
     public static func reply(to argv: [String], stdin: String, check: String, fixtures: FixtureSet, state: URL) -> Reply {
+        // Recordings hold redacted arguments and stdin: a live call matches its redacted form too.
+        let redactor = Redactor()
+        let hiddenArgv = redactor.redactArguments(argv), hiddenStdin = redactor.redact(stdin)
         for folder in fixtures.folders {
-            let matching = folder.filter { $0.call == argv && ($0.stdin ?? "") == stdin && ($0.check == nil || $0.check == check) }
+            let matching = folder.filter {
+                ($0.call == argv && ($0.stdin ?? "") == stdin || $0.call == hiddenArgv && ($0.stdin ?? "") == hiddenStdin)
+                    && ($0.check == nil || $0.check == check)
+            }
             guard !matching.isEmpty else { continue }
             let scoped = matching.filter { $0.check != nil }
             let candidates = scoped.isEmpty ? matching : scoped

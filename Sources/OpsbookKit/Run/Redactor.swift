@@ -14,6 +14,8 @@ public struct Redactor: Sendable {
     }
 
     public var rules: [Rule]
+    /// Exact values to hide wherever they appear: the secret-looking values of the target's `env`.
+    public var literals: [String] = []
 
     public init(extra: [Rule] = []) {
         rules = Self.builtIn + extra
@@ -21,20 +23,72 @@ public struct Redactor: Sendable {
 
     public static let mask = "[REDACTED]"
 
+    /// Contract §6's kinds. Each rule keeps what names the secret (`Authorization: Bearer `,
+    /// `DB_PASSWORD=`, the user of a URL) and masks only the secret itself.
     nonisolated(unsafe) static let builtIn: [Rule] = [
-        rule("private key", #"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\z)"#, mask: "[REDACTED PRIVATE KEY]"),
+        // PEM, OpenSSH and PGP (`… PRIVATE KEY BLOCK-----`) private keys, also cut off at the end.
+        rule("private key", #"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)"#,
+             mask: "[REDACTED PRIVATE KEY]"),
         rule("JWT", #"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+"#, mask: "[REDACTED JWT]"),
+        rule("AWS access key", #"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"#),
+        rule("GitHub token", #"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})"#),
+        rule("GitLab token", #"\bgl(?:pat|dt|rt|ptt|cbt|oas|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}"#),
+        rule("Slack token", #"\bxox[abposr]-[A-Za-z0-9-]{10,}"#),
         rule("bearer token", #"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"#, keep: [1]),
-        rule("URL password", #"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]+:)[^\s/@]+(@)"#, keep: [1, 2]),
-        rule("password setting", #"(?i)(\b(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key)\b["']?\s*[:=]\s*["']?)[^\s"',}]{3,}"#, keep: [1]),
+        rule("basic credentials", #"(?i)(\bauthorization["']?\s*[:=]\s*["']?basic\s+)[A-Za-z0-9+/=._-]{4,}"#, keep: [1]),
+        // scheme://user:pw@host and scheme://:pw@host (redis://:pw@host)
+        rule("URL password", #"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]*:)[^\s/@]+(@)"#, keep: [1, 2]),
+        // curl -u user:pw, --user=user:pw
+        rule("user:password option", #"((?:^|[\s"'])(?:-u|--user|--proxy-user)[\s=]+["']?[^\s:"']+:)[^\s"']+"#, keep: [1]),
+        // mysql -pSECRET (the password glued to -p)
+        rule("mysql password", #"(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n|;&]*?\s-p)[^\s-][^\s]*"#, keep: [1]),
+        // redis-cli -a SECRET, --pass SECRET
+        rule("redis password", #"(\bredis-cli\b[^\n|;&]*?\s(?:-a|--pass|--askpass)\s+)[^\s-][^\s]*"#, keep: [1]),
+        // AUTH [user] password, on its own line (redis stdin, MONITOR output)
+        rule("redis AUTH", #"(?im)(^[-+~ ]?\s*"?auth"?\s+)\S.*$"#, keep: [1]),
+        // docker config.json: "auth": "base64(user:pw)"
+        rule("docker auth", #"("auth"\s*:\s*")[^"]+(")"#, keep: [1, 2]),
+        // NAME=value where NAME contains PASSWORD, PASSWD, SECRET, TOKEN or KEY (DB_PASSWORD=,
+        // API_TOKEN=, AWS_SECRET_ACCESS_KEY=, --password=, ?access_token=). A value that is a path
+        // or a variable (`--key=/etc/tls.key`, `PGPASSWORD=$PW`) shows no secret and stays.
+        rule("secret setting", #"(?i)(\b[A-Za-z0-9_.-]*(?:password|passwd|secret|token|key)[A-Za-z0-9_]*["']?\s*=\s*["']?)(?![/$~]|\.\/)[^\s"',;&|)}]{3,}"#, keep: [1]),
+        // "password": "x", client_secret: x, accessToken: x — whole word before the colon, so
+        // `secretName: chat-tls` and label `key: app` are not secrets.
+        rule("secret field", #"(?i)(["']?\b[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key)["']?\s*:\s*["']?)(?![/$~])[^\s"',}]{3,}"#, keep: [1]),
     ]
 
     static func rule(_ name: String, _ pattern: String, keep: [Int] = [], mask: String = Redactor.mask) -> Rule {
         Rule(name: name, regex: try! Regex(pattern), keepGroups: keep, mask: mask)
     }
 
+    /// A redactor that also hides the values of `env` that look like secrets (contract §6:
+    /// "every value of the target's `env` that looks like a secret").
+    public func hiding(secretsOf env: [String: String]) -> Redactor {
+        var copy = self
+        let found = env.compactMap { Self.looksSecret(name: $0.key, value: $0.value) ? $0.value : nil }
+        copy.literals = Array(Set(literals + found)).sorted { $0.count > $1.count }
+        return copy
+    }
+
+    /// By its name (PASS, PW, TOKEN, SECRET, KEY, AUTH, CRED; not PWD) or, whatever the name, by its shape:
+    /// 16+ characters without spaces mixing at least three of lower, upper, digits and symbols,
+    /// and not a URL, path or list of addresses.
+    static func looksSecret(name: String, value: String) -> Bool {
+        guard value.count >= 4, !value.contains(where: \.isWhitespace) || value.count >= 32 else { return false }
+        let upper = name.uppercased()
+        if upper != "PWD" && upper != "OLDPWD",
+           ["PASS", "PW", "TOKEN", "SECRET", "KEY", "AUTH", "CRED", "PRIVATE"].contains(where: upper.contains) { return true }
+        guard value.count >= 16, !value.contains("://"), !value.hasPrefix("/"), !value.contains(",") else { return false }
+        let classes = [value.contains(where: \.isLowercase), value.contains(where: \.isUppercase),
+                       value.contains(where: \.isNumber), value.contains { !$0.isLetter && !$0.isNumber }]
+        return classes.filter { $0 }.count >= 3
+    }
+
     public func redact(_ text: String) -> String {
         var out = SecretData.redact(text)
+        for literal in literals where out.contains(literal) {
+            out = out.replacingOccurrences(of: literal, with: Redactor.mask)
+        }
         for rule in rules {
             if let bounded = rule.bounded {
                 out = bounded.replacingMatches(in: out, with: rule.mask, budget: MatchBudget(milliseconds: 2_000))
@@ -50,6 +104,62 @@ public struct Redactor: Sendable {
             }
         }
         return out
+    }
+
+    /// A recorded call's words: each word redacted as text, and the word after an option that
+    /// takes a secret (`-a`, `--password`, `--token`…, `-u user:pw`) masked whole.
+    public func redactArguments(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        for (i, word) in arguments.enumerated() {
+            let previous = i > 0 ? arguments[i - 1] : ""
+            let program = arguments.first.map { ($0 as NSString).lastPathComponent } ?? ""
+            if Self.secretOptions.contains(previous) || (previous == "-a" && program == "redis-cli") {
+                out.append(Redactor.mask)
+            } else if ["-u", "--user", "--proxy-user"].contains(previous), let colon = word.firstIndex(of: ":") {
+                out.append(String(word[...colon]) + Redactor.mask)
+            } else if ["mysql", "mysqldump", "mysqladmin", "mariadb"].contains(program), word.hasPrefix("-p"), word.count > 2 {
+                out.append("-p" + Redactor.mask)
+            } else if program == "redis-cli", i > 0, previous.uppercased() == "AUTH" {
+                out.append(Redactor.mask)
+            } else {
+                out.append(redact(word))
+            }
+        }
+        return out
+    }
+
+    static let secretOptions: Set<String> = ["--password", "--pass", "--token", "--bearer-token", "--client-secret",
+                                              "--kube-token", "--secret", "--api-key", "--access-key", "--secret-key",
+                                              "--auth", "--oauth2-bearer", "--askpass"]
+
+    /// A diff, redacted line by line; a removed and an added line that become the same once
+    /// redacted (`-password=[REDACTED]` / `+password=[REDACTED]`) turn into one line saying the
+    /// secret changed, rather than two identical lines that look like no difference.
+    public func redactDiff(_ diff: String) -> String {
+        let lines = diff.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var out: [String] = []
+        var i = 0
+        while i < lines.count {
+            // a run of removed lines followed by as many added lines
+            var j = i
+            while j < lines.count, lines[j].hasPrefix("-") { j += 1 }
+            let removed = j - i
+            guard removed > 0, j + removed <= lines.count, (j..<j + removed).allSatisfy({ lines[$0].hasPrefix("+") }) else {
+                out.append(lines[i]); i += 1; continue
+            }
+            for k in 0..<removed {
+                let minus = lines[i + k].dropFirst(), plus = lines[j + k].dropFirst()
+                let hidden = redact(String(minus))
+                if minus != plus, hidden == redact(String(plus)), hidden.contains(Redactor.mask) {
+                    out.append("~" + hidden + "   (a redacted secret differs here)")
+                } else {
+                    out.append(lines[i + k]); out.append(lines[j + k])
+                }
+            }
+            i = j + removed
+        }
+        // The whole text once more: a private key block spans lines.
+        return redact(out.joined(separator: "\n"))
     }
 }
 

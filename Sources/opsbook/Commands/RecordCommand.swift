@@ -71,7 +71,8 @@ struct FixtureRecordCommand: ParsableCommand {
         }
         let stdin = isatty(0) != 0 ? Data() : FileHandle.standardInput.readDataToEndOfFile()
         let status = FixtureRecorder.record(argv: argv, stdin: stdin, check: env["OPSBOOK_CHECK_ID"] ?? "", realPath: realPath,
-                                            kubeContext: env["OPSBOOK_KUBE_CONTEXT"], log: URL(fileURLWithPath: log))
+                                            kubeContext: env["OPSBOOK_KUBE_CONTEXT"], log: URL(fileURLWithPath: log),
+                                            redactor: FixtureRecorder.standInRedactor(environment: env))
         throw ExitCode(status)
     }
 }

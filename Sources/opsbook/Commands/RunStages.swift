@@ -62,7 +62,8 @@ extension Stages {
             fixtures = set
             diagnostics += problems
         }
-        return RunSetup(target: target, fixtures: fixtures, attestations: attestations, redactor: redactor, diagnostics: diagnostics)
+        return RunSetup(target: target, fixtures: fixtures, attestations: attestations,
+                        redactor: redactor.hiding(secretsOf: target.env), diagnostics: diagnostics)
     }
 
     static func runChecks(_ checks: [CheckBlock], setup: RunSetup, root: URL, options: RunOptions,
