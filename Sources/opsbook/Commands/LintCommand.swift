@@ -6,10 +6,15 @@ struct LintCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "lint", abstract: "Parse everything, report every problem, run nothing.")
 
     @OptionGroup var common: CommonOptions
+    @Flag(name: .long, help: "Also run every check in made-up worlds (empty answers, errors, an empty cluster) and warn about checks that pass in one.")
+    var prove = false
+    @Option(name: .long, help: "With --prove: checks run at the same time (default: number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() async throws {
         let (handbook, pageProblems) = try Stages.loadAndLint(common)
-        let diagnostics = pageProblems + ChecksFolder(root: common.rootURL).lint(for: handbook)
+        var diagnostics = pageProblems + ChecksFolder(root: common.rootURL).lint(for: handbook)
+        if prove { diagnostics += try Stages.prove(handbook, root: common.rootURL, jobs: jobs) }
         DiagnosticPrinter(format: common.format).print(diagnostics)
         throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
     }
@@ -17,6 +22,15 @@ struct LintCommand: AsyncParsableCommand {
 
 /// The stages every command starts with.
 enum Stages {
+    /// `lint --prove`, with the default target's `env` and recorded programs (docs/authoring.md).
+    static func prove(_ handbook: Handbook, root: URL, jobs: Int) throws -> [Diagnostic] {
+        let (targets, _) = ChecksFolder(root: root).loadTargets()
+        let target = targets.defaultName.flatMap { targets.targets[$0] }
+        let prover = Prover(root: root, executable: executablePath(), jobs: max(1, jobs),
+                            recorded: target?.recorded ?? RunTarget.defaultRecorded, env: target?.env ?? [:])
+        return try prover.prove(handbook.checks)
+    }
+
     static func loadAndLint(_ common: CommonOptions) throws -> (Handbook, [Diagnostic]) {
         do {
             let (handbook, loadProblems) = try HandbookLoader(root: common.rootURL).load()
