@@ -43,9 +43,9 @@ final class RenderTests: XCTestCase {
             CheckResult(id: "ok", page: "content/p.md", line: 9, status: .passed, attempts: 1),
         ])
         let page = try html(out.appendingPathComponent("p.html"))
-        XCTAssertTrue(page.contains("<li class=\"criterion\" id=\"criterion-1\" data-status=\"failed\" data-claimed-failing>"))
+        XCTAssertTrue(page.contains("<li class=\"criterion\" id=\"三節點\" data-status=\"failed\" data-claimed-failing>"))
         XCTAssertTrue(page.contains("data-status=\"manual\""))
-        XCTAssertTrue(page.contains("id=\"criterion-7\" data-status=\"passed\""), "a stale [ ] on a passing criterion shows passing")
+        XCTAssertTrue(page.contains("id=\"舊的勾\" data-status=\"passed\""), "a stale [ ] on a passing criterion shows passing")
         XCTAssertTrue(page.contains("class=\"banner claimed-failing\""))
         XCTAssertTrue(page.contains("<div class=\"check\" id=\"check-nodes\" data-check-id=\"nodes\" data-status=\"failed\">\n<details open>"))
         XCTAssertTrue(page.contains("<span class=\"del\">-3</span>"))

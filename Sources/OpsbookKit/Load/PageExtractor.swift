@@ -43,7 +43,9 @@ struct PageExtractor {
             out.headings.append(Heading(level: level, text: text, anchor: anchors.make(text), line: node.position?.line ?? 0))
         case .taskItem(let checked):
             criterion = out.criteria.count
-            out.criteria.append(makeCriterion(node, checked: checked))
+            var made = makeCriterion(node, checked: checked)
+            made.anchor = anchors.make(Self.anchorText(node), fallback: "criterion")
+            out.criteria.append(made)
         case .codeBlock(let info, let fenced):
             if fenced { out.problems += fenceProblems(node, isCheck: CheckInfoParser.isCheck(info)) }
             if CheckInfoParser.isCheck(info) {
@@ -71,6 +73,25 @@ struct PageExtractor {
         let refs = references(in: ownText, item: item)
         return Criterion(page: path, position: position, text: text, claimedDone: checked,
                          checkIDs: refs.map(\.id), references: refs)
+    }
+
+    /// The text a criterion's id is made from: its own paragraphs without `check:ID` spans, so
+    /// pointing a criterion at another check keeps its id.
+    static func anchorText(_ item: MarkdownNode) -> String {
+        var text = ""
+        for paragraph in item.children {
+            guard case .paragraph = paragraph.kind else { continue }
+            paragraph.walk { node in
+                switch node.kind {
+                case .code where node.literal.trimmingCharacters(in: .whitespaces).hasPrefix("check:"): break
+                case .text, .code, .htmlInline: text += node.literal
+                case .softBreak, .lineBreak: text += " "
+                default: break
+                }
+            }
+            text += " "
+        }
+        return text.trimmingCharacters(in: .whitespaces)
     }
 
     /// `check:ID` code spans in the item's own paragraphs. cmark gives code spans no position, so
@@ -234,8 +255,8 @@ struct PageExtractor {
 struct AnchorMaker {
     private var used: [String: Int] = [:]
 
-    mutating func make(_ text: String) -> String {
-        let base = Self.slug(text)
+    mutating func make(_ text: String, fallback: String = "section") -> String {
+        let base = Self.slug(text, fallback: fallback)
         guard let n = used[base] else {
             used[base] = 0
             return base
@@ -247,7 +268,7 @@ struct AnchorMaker {
         return "\(base)-\(k)"
     }
 
-    static func slug(_ text: String) -> String {
+    static func slug(_ text: String, fallback: String = "section") -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
@@ -261,6 +282,6 @@ struct AnchorMaker {
             }
         }
         while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? "section" : out
+        return out.isEmpty ? fallback : out
     }
 }

@@ -12,8 +12,10 @@ public struct Criterion: Hashable, Sendable {
     /// The `check:ID` spans of the item, where they stand, for lint.
     public var references: [CheckReference]
 
-    /// A stable anchor for links from the site and the dashboard.
-    public var anchor: String { "criterion-\(position.line)" }
+    /// The element id of the criterion in its page, made from its text like a heading's anchor
+    /// (contract §7), unique in the page among headings and criteria: a link to it survives
+    /// edits elsewhere on the page. Set by the loader; written to the results file as `anchor`.
+    public var anchor: String = ""
 }
 
 public struct CheckReference: Hashable, Sendable {

@@ -81,11 +81,12 @@ public enum ResultsFile {
     struct CriterionEntry: Encodable {
         var v: CriterionVerdict
         init(_ v: CriterionVerdict) { self.v = v }
-        enum Key: String, CodingKey { case page, line, text, claimed, status, claimed_failing, checks, attested_by, attested_on, expires }
+        enum Key: String, CodingKey { case page, line, anchor, text, claimed, status, claimed_failing, checks, attested_by, attested_on, expires }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(v.criterion.page, forKey: .page)
             try c.encode(v.criterion.position.line, forKey: .line)
+            try c.encode(v.criterion.anchor, forKey: .anchor)
             try c.encode(v.criterion.text, forKey: .text)
             try c.encode(v.criterion.claimedDone, forKey: .claimed)
             try c.encode(v.status.rawValue, forKey: .status)
