@@ -14,6 +14,8 @@ struct DiagnosticPrinter {
     }
 
     func print(_ d: Diagnostic) {
+        var d = d
+        d.message = ConsoleText.neutralise(d.message)  // messages quote pages and output
         let line: String
         switch format {
         case .github: line = d.githubAnnotation

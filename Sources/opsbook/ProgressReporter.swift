@@ -47,10 +47,14 @@ struct SummaryPrinter {
         var out = ""
         let failed = (results.checks ?? []).filter { $0.status.isFailure }
         for r in failed {
+            // Reason and diff carry command output: no escape sequence or workflow command in it
+            // may reach the terminal or the CI log (ConsoleText).
             out += "\n\(r.page):\(r.line): \(r.status.rawValue): check \(r.id)"
-            if let reason = r.reason { out += ": \(reason)" }
+            if let reason = r.reason { out += ": \(ConsoleText.neutralise(reason))" }
             out += "\n"
-            if let diff = r.diff { out += diff.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n" }
+            if let diff = r.diff {
+                out += ConsoleText.neutralise(diff.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")) + "\n"
+            }
             if format == .github {
                 out += Diagnostic.error("check.\(r.status.rawValue)", "check \(r.id): \(r.reason ?? r.status.rawValue)",
                                         at: SourcePosition(path: r.page, line: r.line)).githubAnnotation + "\n"
@@ -61,7 +65,7 @@ struct SummaryPrinter {
         let criteriaCounts = CriterionStatus.allCases.map { "\(results.count($0)) \($0.rawValue)" }.joined(separator: ", ")
         out += "criteria: \(criteriaCounts)\n"
         for v in results.claimedFailing {
-            out += "claimed done, failing: \(v.criterion.page):\(v.criterion.position.line): \(v.criterion.text)\n"
+            out += "claimed done, failing: \(v.criterion.page):\(v.criterion.position.line): \(ConsoleText.neutralise(v.criterion.text))\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
     }

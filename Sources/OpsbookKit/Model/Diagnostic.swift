@@ -34,17 +34,26 @@ public struct Diagnostic: Hashable, Sendable {
         return place + "\(severity.rawValue): \(message) [\(code)]"
     }
 
-    /// A GitHub Actions workflow command; `%`, CR and LF must be escaped there.
+    /// A GitHub Actions workflow command. GitHub's escaping: `%`, CR and LF in the message;
+    /// those and also `:` and `,` in property values (a file name with a comma would otherwise
+    /// end the property list).
     public var githubAnnotation: String {
         let level = severity == .error ? "error" : severity == .warning ? "warning" : "notice"
         var props: [String] = []
         if let p = position {
-            props = ["file=\(p.path)", "line=\(p.line)", "col=\(p.column)"]
+            props = ["file=\(Self.githubProperty(p.path))", "line=\(p.line)", "col=\(p.column)"]
         }
-        props.append("title=\(code)")
-        let text = message.replacingOccurrences(of: "%", with: "%25")
+        props.append("title=\(Self.githubProperty(code))")
+        return "::\(level) \(props.joined(separator: ","))::\(Self.githubData(message))"
+    }
+
+    static func githubData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25")
             .replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-        return "::\(level) \(props.joined(separator: ","))::\(text)"
+    }
+
+    static func githubProperty(_ s: String) -> String {
+        githubData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }
 
