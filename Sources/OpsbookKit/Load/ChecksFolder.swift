@@ -53,6 +53,7 @@ public struct ChecksFolder: Sendable {
 
     private func target(_ name: String, _ node: Node, file: YAMLFile, recorded: [String]) -> Result<RunTarget, Diagnostic> {
         var t = RunTarget(name: name, recorded: recorded)
+        var positions: [SourcePosition] = []
         guard case .mapping(let map) = node else { return .failure(file.typeError(node, name, "a mapping")) }
         for (k, v) in map {
             let key = k.string ?? ""
@@ -61,9 +62,13 @@ public struct ChecksFolder: Sendable {
                 guard let s = v.string else { return .failure(file.typeError(v, key, "a string")) }
                 t.kubeContext = s
             case "fixtures":
-                if let s = v.string, case .scalar = v { t.fixtures = [s] }
-                else if case .success(let list) = file.strings(v, key) { t.fixtures = list }
-                else { return .failure(file.typeError(v, key, "a folder or a list of folders")) }
+                if let s = v.string, case .scalar = v {
+                    t.fixtures = [s]
+                    positions = [file.position(v)]
+                } else if case .success(let list) = file.strings(v, key) {
+                    t.fixtures = list
+                    if case .sequence(let seq) = v { positions = seq.map(file.position) }
+                } else { return .failure(file.typeError(v, key, "a folder or a list of folders")) }
             case "env":
                 guard case .mapping(let env) = v else { return .failure(file.typeError(v, key, "a mapping of NAME: value")) }
                 for (ek, ev) in env {
@@ -75,6 +80,7 @@ public struct ChecksFolder: Sendable {
             }
         }
         t.fixtures = t.fixtures.map { root.appendingPathComponent($0).standardizedFileURL.path }
+        for (folder, position) in zip(t.fixtures, positions) { t.fixturePositions[folder] = position }
         return .success(t)
     }
 
@@ -83,7 +89,12 @@ public struct ChecksFolder: Sendable {
     /// Reads attestations and ties each to exactly one criterion of the handbook.
     public func loadAttestations(for handbook: Handbook) -> ([Attestation], [Diagnostic]) {
         let path = "checks/attestations.yaml"
-        guard let url = existing(path), let text = try? String(contentsOf: url, encoding: .utf8) else { return ([], []) }
+        let text: String
+        switch YAMLFile.readConfig(root.appendingPathComponent(path), path: path) {
+        case .failure(let d): return ([], [d])
+        case .success(nil): return ([], [])
+        case .success(let t?): text = t
+        }
         let file = YAMLFile(path: path)
         let seq: [Node]
         switch file.list(text, code: "attestations.shape", shape: "attestations.yaml is a list of sign-offs") {
@@ -137,7 +148,12 @@ public struct ChecksFolder: Sendable {
     /// Extra redaction patterns: a list of regexes, or of `{pattern, replacement}`.
     public func loadRedactor() -> (Redactor, [Diagnostic]) {
         let path = "checks/redact.yaml"
-        guard let url = existing(path), let text = try? String(contentsOf: url, encoding: .utf8) else { return (Redactor(), []) }
+        let text: String
+        switch YAMLFile.readConfig(root.appendingPathComponent(path), path: path) {
+        case .failure(let d): return (Redactor(), [d])
+        case .success(nil): return (Redactor(), [])
+        case .success(let t?): text = t
+        }
         let file = YAMLFile(path: path)
         let seq: [Node]
         switch file.list(text, code: "redact.shape", shape: "redact.yaml is a list of patterns") {
@@ -171,16 +187,13 @@ public struct ChecksFolder: Sendable {
 
     // MARK: helpers
 
-    private func existing(_ path: String) -> URL? {
-        let url = root.appendingPathComponent(path)
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
-    }
-
     private func mapping(at path: String) -> (Node.Mapping, YAMLFile, Diagnostic?)? {
-        guard let url = existing(path) else { return nil }
         let file = YAMLFile(path: path)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            return (Node.Mapping([]), file, .error("file.unreadable", "cannot read \(path)", at: nil))
+        let text: String
+        switch YAMLFile.readConfig(root.appendingPathComponent(path), path: path) {
+        case .failure(let d): return (Node.Mapping([]), file, d)
+        case .success(nil): return nil
+        case .success(let t?): text = t
         }
         switch file.parse(text) {
         case .failure(let d): return (Node.Mapping([]), file, d)
@@ -201,9 +214,11 @@ extension ChecksFolder {
         for name in targets.names {
             let folders = (targets.targets[name]?.fixtures ?? []).filter { seen.insert($0).inserted }
             guard !folders.isEmpty else { continue }
-            let folderProblems = FixtureSet.load(folders: folders, root: root).1.map { d -> Diagnostic in
+            let named = targets.targets[name]?.fixturePositions ?? [:]
+            let (set, loadProblems) = FixtureSet.load(folders: folders, root: root, positions: named)
+            let folderProblems = (loadProblems + set.unknownCheckWarnings(knownIDs: Set(handbook.checks.map(\.id)))).map { d -> Diagnostic in
                 var d = d
-                if d.position == nil { d.message += " (target `\(name)`)" }
+                if d.position == nil || d.code == "fixtures.missing-folder" { d.message += " (target `\(name)`)" }
                 return d
             }
             problems += folderProblems

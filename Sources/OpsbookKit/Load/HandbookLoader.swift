@@ -118,7 +118,16 @@ struct MarkdownFiles {
                                      at: SourcePosition(path: "content/" + relative, line: 1)))
             return
         }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        } catch {
+            // A folder that vanished from the site in silence would look like pages removed on purpose.
+            let reason = String(cString: strerror(access(dir.path, R_OK | X_OK) == 0 ? EIO : errno))
+            problems.append(.error("content.unreadable", "cannot read this folder: \(reason)",
+                                   at: SourcePosition(path: "content/" + relative, line: 1)))
+            return
+        }
         for name in names.sorted() where !name.hasPrefix(".") {
             let url = dir.appendingPathComponent(name)
             var isDir: ObjCBool = false

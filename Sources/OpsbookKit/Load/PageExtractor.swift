@@ -114,8 +114,15 @@ struct PageExtractor {
         return refs
     }
 
-    /// The position of the `skip`-th occurrence of `needle` between two file lines.
+    /// The position of the `skip`-th occurrence of `needle` as a whole code span (only spaces
+    /// between it and a backtick on either side) between two file lines: so `check:` is not
+    /// found inside `check:a`, nor in the words "this check: is".
     private func locate(_ needle: String, from first: Int, to last: Int?, skip: Int) -> SourcePosition {
+        func isSpan(_ line: Substring, _ r: Range<Substring.Index>) -> Bool {
+            let before = line[..<r.lowerBound].reversed().drop { $0 == " " }.first
+            let after = line[r.upperBound...].drop { $0 == " " }.first
+            return before == "`" && after == "`"
+        }
         var seen = 0
         let end = min(last ?? first, lines.count)
         var lineNumber = max(1, first)
@@ -123,11 +130,12 @@ struct PageExtractor {
             let line = lines[lineNumber - 1]
             var rest = line[...]
             while let r = rest.range(of: needle) {
+                defer { rest = rest[r.upperBound...] }
+                guard isSpan(line[...], r) else { continue }
                 if seen == skip {
                     return SourcePosition(path: path, line: lineNumber, column: line[..<r.lowerBound].utf8.count + 1)
                 }
                 seen += 1
-                rest = rest[r.upperBound...]
             }
             lineNumber += 1
         }

@@ -58,7 +58,7 @@ enum SourceText {
         return out
     }
 
-    private static func invalidUTF8Lines(_ bytes: [UInt8], path: String) -> [Diagnostic] {
+    static func invalidUTF8Lines(_ bytes: [UInt8], path: String) -> [Diagnostic] {
         var out: [Diagnostic] = []
         var line = 1
         for chunk in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {

@@ -103,3 +103,25 @@ struct YAMLFile {
         }
     }
 }
+
+extension YAMLFile {
+    /// Reads a configuration file under the root. Missing: nil (the file is optional). Unreadable
+    /// or not UTF-8: a positioned error — never "no patterns" or "no sign-offs" in silence, which
+    /// would quietly weaken redaction or drop verdicts.
+    static func readConfig(_ url: URL, path: String) -> Result<String?, Diagnostic> {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { return .success(nil) }
+        if isDir.boolValue {
+            return .failure(.error("file.unreadable", "cannot read \(path): it is a folder, not a file", at: SourcePosition(path: path, line: 1)))
+        }
+        let data: Data
+        do {
+            data = try PlainFile.read(url)
+        } catch {
+            return .failure(.error("file.unreadable", "cannot read \(path): \(error)", at: SourcePosition(path: path, line: 1)))
+        }
+        if let text = String(data: data, encoding: .utf8) { return .success(text) }
+        let first = SourceText.invalidUTF8Lines(Array(data), path: path).first?.position ?? SourcePosition(path: path, line: 1)
+        return .failure(.error("file.not-utf8", "\(path) is not valid UTF-8; save it as UTF-8", at: first))
+    }
+}

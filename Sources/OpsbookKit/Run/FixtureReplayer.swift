@@ -24,27 +24,51 @@ public struct FixtureCall: Codable, Hashable, Sendable {
 /// The calls of a fixture target, folder by folder in priority order.
 public struct FixtureSet: Codable, Sendable {
     public var folders: [[FixtureCall]]
+    /// Where entries name a check (`check:`); not part of the index the stand-ins read.
+    public var checkReferences: [CheckReference] = []
+
+    public struct CheckReference: Sendable {
+        public var id: String
+        public var position: SourcePosition
+    }
+
+    private enum CodingKeys: String, CodingKey { case folders }
+
+    public init(folders: [[FixtureCall]]) { self.folders = folders }
 
     /// Reads every `*.yaml` under each folder (in path order). A missing folder or a malformed
     /// entry is an error with its position: a fixture target must never replay by accident.
-    public static func load(folders: [String], root: URL) -> (FixtureSet, [Diagnostic]) {
+    /// `positions` (absolute folder → where targets.yaml names it) places folder errors.
+    public static func load(folders: [String], root: URL,
+                            positions: [String: SourcePosition] = [:]) -> (FixtureSet, [Diagnostic]) {
         var problems: [Diagnostic] = []
         var set = FixtureSet(folders: [])
         for folder in folders {
             let dir = URL(fileURLWithPath: folder, relativeTo: root).standardizedFileURL
             var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-                problems.append(.error("fixtures.missing-folder", "fixture folder \(relativePath(dir, root: root)) does not exist", at: nil))
+            let exists = FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir)
+            guard exists, isDir.boolValue else {
+                let what = exists ? "is a file, not a folder" : "does not exist"
+                problems.append(.error("fixtures.missing-folder", "fixture folder \(relativePath(dir, root: root)) \(what)",
+                                       at: positions[dir.path] ?? positions[folder]))
                 set.folders.append([])
                 continue
             }
             var calls: [FixtureCall] = []
             for file in yamlFiles(in: dir) {
                 let relative = relativePath(file, root: root)
-                let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-                let (fileCalls, fileProblems) = parse(text, path: relative)
+                let text: String
+                switch YAMLFile.readConfig(file, path: relative) {
+                case .success(let t?): text = t
+                case .success(nil): text = ""
+                case .failure(let d):
+                    problems.append(d)
+                    continue
+                }
+                let (fileCalls, fileProblems, references) = parseWithReferences(text, path: relative)
                 calls += fileCalls
                 problems += fileProblems
+                set.checkReferences += references
             }
             set.folders.append(calls)
         }
@@ -67,21 +91,42 @@ public struct FixtureSet: Codable, Sendable {
     }
 
     static func parse(_ text: String, path: String) -> ([FixtureCall], [Diagnostic]) {
+        let (calls, problems, _) = parseWithReferences(text, path: path)
+        return (calls, problems)
+    }
+
+    /// Also where each entry's `check:` is, so an id no check block has can be warned about.
+    static func parseWithReferences(_ text: String, path: String) -> ([FixtureCall], [Diagnostic], [CheckReference]) {
         let file = YAMLFile(path: path)
         let seq: [Node]
         switch file.list(text, code: "fixtures.shape", shape: "a fixture file is a list of calls (`- call: [...]`)") {
-        case .failure(let d): return ([], [d])
+        case .failure(let d): return ([], [d], [])
         case .success(let items): seq = items
         }
         var calls: [FixtureCall] = []
         var problems: [Diagnostic] = []
+        var references: [CheckReference] = []
         for item in seq {
             switch entry(item, file: file) {
-            case .success(let c): calls.append(c)
+            case .success(let c):
+                calls.append(c)
+                if let id = c.check, case .mapping(let map) = item,
+                   let node = map.first(where: { $0.key.string == "check" })?.value {
+                    references.append(CheckReference(id: id, position: file.position(node)))
+                }
             case .failure(let d): problems.append(d)
             }
         }
-        return (calls, problems)
+        return (calls, problems, references)
+    }
+
+    /// Warnings for fixture entries scoped to a check id that no check block has: such an entry
+    /// is never replayed, which is most likely a renamed check.
+    public func unknownCheckWarnings(knownIDs: Set<String>) -> [Diagnostic] {
+        checkReferences.filter { !knownIDs.contains($0.id) }.map {
+            .warning("fixtures.unknown-check", "fixture entry for check `\($0.id)`, which no check block has; it is never replayed",
+                     at: $0.position)
+        }
     }
 
     private static func entry(_ node: Node, file: YAMLFile) -> Result<FixtureCall, Diagnostic> {

@@ -8,6 +8,8 @@ public struct RunTarget: Hashable, Sendable {
     public var kubeContext: String?
     /// Replay folders, absolute, first wins; empty for a live target.
     public var fixtures: [String]
+    /// Where in targets.yaml each fixture folder is named (by absolute path), for errors.
+    public var fixturePositions: [String: SourcePosition] = [:]
     /// Programs replayed from fixtures or captured when recording.
     public var recorded: [String]
 

@@ -23,6 +23,24 @@ enum PlainFile {
         try write(text.utf8, to: url, exclusive: exclusive, mode: mode)
     }
 
+    /// The whole file; a failure says why (`strerror`), unlike `FileManager.contents(atPath:)`.
+    static func read(_ url: URL) throws -> Data {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var out = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = Foundation.read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+            if n == 0 { return out }
+            out.append(buffer, count: n)
+        }
+    }
+
+    struct ReadError: Error, CustomStringConvertible { var reason: String; var description: String { reason } }
+
     private static func error(_ what: String, _ url: URL) -> ShellProcess.SpawnError {
         ShellProcess.SpawnError(description: "\(what) \(url.path): \(String(cString: strerror(errno)))")
     }

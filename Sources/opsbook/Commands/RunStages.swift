@@ -58,9 +58,9 @@ extension Stages {
         }
         var fixtures: FixtureSet? = nil
         if target.isReplay {
-            let (set, problems) = FixtureSet.load(folders: target.fixtures, root: root)
+            let (set, problems) = FixtureSet.load(folders: target.fixtures, root: root, positions: target.fixturePositions)
             fixtures = set
-            diagnostics += problems
+            diagnostics += problems + set.unknownCheckWarnings(knownIDs: Set(handbook.checks.map(\.id)))
         }
         return RunSetup(target: target, fixtures: fixtures, attestations: attestations,
                         redactor: redactor.hiding(secretsOf: target.env), diagnostics: diagnostics)
