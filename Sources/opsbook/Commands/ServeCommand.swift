@@ -1,5 +1,4 @@
 import ArgumentParser
-import FlyingFox
 import Foundation
 import OpsbookKit
 
@@ -37,10 +36,15 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
         }
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: UInt16(port)),
-                                handler: SiteHandler(root: build.outURL, state: state))
+        let server = SiteServer(root: build.outURL, state: state)
+        let listener: Int32
+        do {
+            listener = try server.listen(port: port)
+        } catch {
+            throw ExitStatus.usage("--port \(port): \(error)")
+        }
         print("opsbook: serving \(build.outURL.path) at http://127.0.0.1:\(port)/ (Ctrl-C to stop)")
-        try await server.run()
+        server.serve(listener)
     }
 
     private func initialSource(_ build: SiteBuild) -> SiteBuild.Verdicts {
@@ -60,48 +64,6 @@ final class ServeState: @unchecked Sendable {
     private let lock = NSLock()
     func bump() { lock.lock(); generation += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return generation }
-}
-
-/// Serves files under the site folder only; HTML gets a small script that reloads the page after
-/// a rebuild. Nothing is served from outside the folder (`..` is refused).
-struct SiteHandler: HTTPHandler {
-    var root: URL
-    var state: ServeState
-
-    static let reload = """
-    <script>(function(){var g=null;setInterval(function(){fetch('/__opsbook/generation').then(function(r){return r.text()}).then(function(t){if(g!==null&&t!==g){location.reload()}g=t}).catch(function(){})},1000)})();</script>
-    """
-
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        if request.path == "/__opsbook/generation" {
-            return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain"], body: Data(String(state.value).utf8))
-        }
-        var path = request.path.removingPercentEncoding ?? request.path
-        if path.hasSuffix("/") { path += "index.html" }
-        let parts = path.split(separator: "/")
-        guard !parts.contains("..") else { return HTTPResponse(statusCode: .forbidden) }
-        let file = root.appendingPathComponent(parts.joined(separator: "/"))
-        guard var data = FileManager.default.contents(atPath: file.path) else {
-            return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain"], body: Data("not found\n".utf8))
-        }
-        if file.pathExtension == "html", let html = String(data: data, encoding: .utf8) {
-            data = Data(html.replacingOccurrences(of: "</body>", with: Self.reload + "</body>").utf8)
-        }
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: Self.mime(file.pathExtension), .init("Cache-Control"): "no-store"], body: data)
-    }
-
-    static func mime(_ ext: String) -> String {
-        switch ext {
-        case "html": return "text/html; charset=utf-8"
-        case "css": return "text/css; charset=utf-8"
-        case "js", "mjs": return "text/javascript; charset=utf-8"
-        case "json": return "application/json"
-        case "svg": return "image/svg+xml"
-        case "png": return "image/png"
-        case "wasm": return "application/wasm"
-        default: return "application/octet-stream"
-        }
-    }
 }
 
 /// Notices changes under content/, checks/ and theme/ by comparing file sizes and modification

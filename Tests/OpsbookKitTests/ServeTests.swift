@@ -1,0 +1,117 @@
+import XCTest
+@testable import OpsbookKit
+
+/// `opsbook serve` (issue #12): bounded request heads (414 / 431) that never hold up other
+/// requests, folder index pages, the site's 404 page.
+final class ServeTests: XCTestCase {
+    private var server: Process?
+    private var port = 0
+
+    override func tearDown() {
+        server?.terminate()
+        server?.waitUntilExit()
+    }
+
+    private func start() throws -> URL {
+        let root = try TestSupport.handbook([
+            "content/index.md": "# 手冊\n",
+            "content/phases/index.md": "# 階段\n",
+        ])
+        port = Int.random(in: 20000...40000)
+        let p = Process()
+        p.executableURL = TestSupport.binary
+        p.arguments = ["serve", "--port", "\(port)"]
+        p.currentDirectoryURL = root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        server = p
+        for _ in 0..<200 {
+            if (try? request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"))?.status == 200 { return root }
+            usleep(50_000)
+        }
+        XCTFail("serve did not start")
+        return root
+    }
+
+    struct Reply { var status: Int; var headers: String; var body: String }
+
+    private func request(_ head: String) throws -> Reply { try Self.request(head, port: port) }
+
+    /// One raw HTTP exchange over a socket: sends `head` (and nothing more), reads to EOF.
+    private static func request(_ head: String, port: Int) throws -> Reply {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
+        var t = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &t, socklen_t(MemoryLayout<timeval>.size))
+        let bytes = Array(head.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { break }  // the server may answer and stop reading early
+            offset += n
+        }
+        shutdown(fd, Int32(SHUT_WR))
+        var reply: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            reply += buffer[0..<n]
+        }
+        let text = String(decoding: reply, as: UTF8.self)
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+        return Reply(status: status, headers: parts[0], body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    func testHugeRequestLinesAndHeadsAreRefusedWithoutHoldingUpOthers() throws {
+        _ = try start()
+        let hugeURL = "GET /" + String(repeating: "a", count: 300_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"
+        let hugeHead = "GET /index.html HTTP/1.1\r\n" + (0..<2000).map { "X-H\($0): " + String(repeating: "b", count: 20) + "\r\n" }.joined() + "\r\n"
+        let huge = DispatchGroup()
+        let statuses = StatusBox()
+        let port = self.port
+        for (i, head) in [hugeURL, hugeURL, hugeHead].enumerated() {
+            DispatchQueue.global().async(group: huge) { statuses.set(i, (try? Self.request(head, port: port))?.status ?? -1) }
+        }
+        // A normal request made while the huge ones are in flight is answered.
+        let normal = try request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(normal.status, 200)
+        XCTAssertTrue(normal.body.contains("手冊"))
+        huge.wait()
+        XCTAssertEqual(statuses.all, [0: 414, 1: 414, 2: 431])
+    }
+
+    func testFolderIndexAndNotFoundPage() throws {
+        let root = try start()
+        let folder = try request("GET /phases/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(folder.status, 200)
+        XCTAssertTrue(folder.body.contains("階段"), folder.body)
+        let bare = try request("GET /phases HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(bare.status, 301)
+        XCTAssertTrue(bare.headers.contains("Location: /phases/"), bare.headers)
+        XCTAssertEqual(try request("GET /nope.html HTTP/1.1\r\nHost: x\r\n\r\n").status, 404)
+        try Data("<html><body>找不到</body></html>".utf8).write(to: root.appendingPathComponent("site/404.html"))
+        let missing = try request("GET /nope.html HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(missing.status, 404)
+        XCTAssertTrue(missing.body.contains("找不到"), "the site's own 404 page: \(missing.body)")
+        XCTAssertEqual(try request("POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status, 405)
+        XCTAssertEqual(try request("GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n").status, 403)
+    }
+}
+
+private final class StatusBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: Int] = [:]
+    func set(_ i: Int, _ v: Int) { lock.withLock { values[i] = v } }
+    var all: [Int: Int] { lock.withLock { values } }
+}
