@@ -63,8 +63,13 @@ final class OutputFidelityTests: XCTestCase {
     }
 
     func testUnknownEscapeIsALintError() {
-        let problems = TranscriptParser().parse("$ cmd\na\\q (esc)\n", firstLine: 5).1
-        XCTAssertEqual(problems.map(\.line), [6])
+        let problems = TranscriptParser().parse("$ cmd\na\\q (esc)\nb\\x4 (esc)\nc\\x41 (esc)\n", firstLine: 5).1
+        XCTAssertEqual(problems.map { "\($0.line):\($0.column)" }, ["6:2", "7:2"])
+    }
+
+    func testNoEOLLineFollowedByMoreOutputIsALintError() {
+        let problems = TranscriptParser().parse("$ cmd\na (no-eol)\nb\n$ next\nc (no-eol)\n", firstLine: 1).1
+        XCTAssertEqual(problems.map(\.line), [2])
     }
 
     func testNoEOLBothWays() throws {

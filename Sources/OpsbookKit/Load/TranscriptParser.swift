@@ -68,6 +68,10 @@ public struct TranscriptParser: Sendable {
         } else {
             rule = .literal(body)
         }
+        if let previous = command.expected.last, previous.noEOL, rule != .anyLines {
+            problems.append(Problem(line: previous.line, column: 1,
+                                    message: "a ` (no-eol)` line must be the last output of its command; it can never match here"))
+        }
         command.expected.append(ExpectedLine(rule: rule, text: raw, line: line, noEOL: noEOL))
     }
 

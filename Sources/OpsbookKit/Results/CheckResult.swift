@@ -13,8 +13,11 @@ public struct CheckResult: Hashable, Sendable {
     public var page: String
     public var line: Int
     public var status: CheckStatus
-    /// Exit status of the last attempt's shell; nil when it never ran or was killed.
+    /// Exit status of the command that decided the verdict (contract §9): the first transcript
+    /// command whose status or output did not match, else the last; a script's own status. Of
+    /// the last attempt; nil when it never ran, was killed, or the shell ended before it.
     public var exit: Int?
+    /// Run time of every attempt added up (the waits between retries are not counted).
     public var durationMilliseconds: Int
     public var attempts: Int
     /// Why it was skipped or errored, or what failed in words.
