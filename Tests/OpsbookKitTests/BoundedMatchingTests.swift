@@ -76,4 +76,23 @@ final class BoundedMatchingTests: XCTestCase {
         XCTAssertTrue(many.contains("@@ diff cut here: "), "a diff of thousands of changed lines says it was cut")
         XCTAssertLessThan(many.split(separator: "\n").count, 500)
     }
+
+    func testOneHugeLineMakesASmallDiffThatSaysItWasCut() throws {
+        func run(_ body: String) throws -> CheckResult {
+            let check = TestSupport.page("```check big\n\(body)\n```\n").0.checks[0]
+            let runner = CheckRunner(target: RunTarget(name: "local"), root: URL(fileURLWithPath: "/tmp"), jobs: 1,
+                                     allowMutations: false, redactor: Redactor(), executable: TestSupport.binary.path)
+            return try runner.run([check])[0]
+        }
+        let line = "$ head -c 3000000 /dev/zero | tr '\\0' x; echo"
+        let literal = try run(line + "\ny")
+        XCTAssertEqual(literal.status, .failed)
+        XCTAssertLessThan(literal.diff?.utf8.count ?? .max, 8192)
+        XCTAssertTrue(literal.diff?.contains("[line cut: ") ?? false)
+        XCTAssertTrue(literal.outputTruncated, "the stored output says it was cut")
+        XCTAssertLessThanOrEqual(literal.output.utf8.count, 64 * 1024)
+        let pattern = try run(line + "\nx* (re)")
+        XCTAssertEqual(pattern.status, .errored)
+        XCTAssertTrue(pattern.reason?.contains("longer than the 1 MiB") ?? false, pattern.reason ?? "")
+    }
 }
