@@ -48,6 +48,9 @@ final class OutputFidelityTests: XCTestCase {
     func testEscapeStrippingIsByteExact() {
         let input = Array("a\u{1B}[38;5;196mb\u{1B}]0;t\u{07}c\u{1B}=d\u{1B}Px\u{1B}\\e".utf8)
         XCTAssertEqual(String(decoding: TerminalEscapes.strip(input), as: UTF8.self), "abcde")
+        let c1 = Array("a\u{9B}31mb\u{9D}0;t\u{07}c\u{85}d ±°·中".utf8)
+        XCTAssertEqual(String(decoding: TerminalEscapes.strip(c1), as: UTF8.self), "abcd ±°·中",
+                       "C1 controls (UTF-8) go too; other characters led by C2 stay")
     }
 
     func testEscLinesExpectBytesThatCannotBeTyped() throws {

@@ -77,22 +77,50 @@ public enum TerminalEscapes {
     static let esc: UInt8 = 0x1B, bel: UInt8 = 0x07
 
     public static func strip(_ bytes: [UInt8]) -> [UInt8] {
-        let hasEscape = bytes.withUnsafeBufferPointer { b in
-            b.baseAddress.map { memchr($0, Int32(esc), b.count) != nil } ?? false
+        let mayHaveEscape = bytes.withUnsafeBufferPointer { b in
+            b.baseAddress.map { memchr($0, Int32(esc), b.count) != nil || memchr($0, Int32(c1Lead), b.count) != nil } ?? false
         }
-        guard hasEscape else { return bytes }
+        guard mayHaveEscape else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
             if bytes[i] == esc {
                 i = end(ofSequenceAt: i, in: bytes)
+            } else if bytes[i] == c1Lead, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
+                i = end(ofC1At: i, in: bytes)
             } else {
                 out.append(bytes[i])
                 i += 1
             }
         }
         return out
+    }
+
+    /// UTF-8 lead byte of U+0080–U+00BF: the C1 controls U+0080–U+009F are `C2 80`…`C2 9F`, and
+    /// a terminal in UTF-8 mode may act on U+009B (CSI) or U+009D (OSC) as on `ESC [`, `ESC ]`.
+    static let c1Lead: UInt8 = 0xC2
+
+    /// Index just after the C1 control at `start` (two bytes) and, for CSI and the string
+    /// controls, the rest of its sequence.
+    private static func end(ofC1At start: Int, in b: [UInt8]) -> Int {
+        let kind = b[start + 1]
+        var i = start + 2
+        switch kind {
+        case 0x9B:  // CSI
+            while i < b.count, (0x30...0x3F).contains(b[i]) { i += 1 }
+            while i < b.count, (0x20...0x2F).contains(b[i]) { i += 1 }
+            if i < b.count, (0x40...0x7E).contains(b[i]) { i += 1 }
+        case 0x9D, 0x90, 0x98, 0x9E, 0x9F:  // OSC, DCS, SOS, PM, APC: up to BEL, ST or ESC \
+            while i < b.count {
+                if b[i] == bel { return i + 1 }
+                if b[i] == c1Lead, i + 1 < b.count, b[i + 1] == 0x9C { return i + 2 }
+                if b[i] == esc { return i + 1 < b.count && b[i + 1] == UInt8(ascii: "\\") ? i + 2 : i }
+                i += 1
+            }
+        default: break  // any other C1 control: just itself
+        }
+        return i
     }
 
     /// Index just after the escape sequence that starts at `start` (an ESC).
