@@ -64,6 +64,8 @@ final class MarkdownFidelityTests: XCTestCase {
             XCTAssertTrue(index.contains("href=\"\(href)\">"), "page link to \(file)")
             XCTAssertEqual(href.removingPercentEncoding, file, "the browser resolves the link to the file")
         }
+        let root = site.deletingLastPathComponent()
+        XCTAssertEqual(try TestSupport.load(root).1.filter { $0.code == "link.broken" }, [], "lint finds the linked files")
         let hash = try String(contentsOf: site.appendingPathComponent("a#b.html"), encoding: .utf8)
         XCTAssertTrue(hash.contains("href=\"c%3Fd.html\""), "pager and navigation from another page")
     }
