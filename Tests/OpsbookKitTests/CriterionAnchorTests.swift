@@ -13,6 +13,14 @@ final class CriterionAnchorTests: XCTestCase {
         XCTAssertNotEqual(after.criteria[0].position.line, before.criteria[0].position.line)
     }
 
+    func testLongCriteriaGetReadableIds() {
+        let long = "叢集沒有資源耗盡：沒有任何節點回報記憶體、磁碟或 PID 壓力，過去 30 天也沒有容器因 OOMKilled 結束"
+        let page = TestSupport.page("- [ ] \(long)\n- [ ] \(long)（第二次）\n").0
+        XCTAssertEqual(page.criteria.map(\.anchor), ["叢集沒有資源耗盡沒有任何節點回報記憶體磁碟或-pid-壓力過去-30", "叢集沒有資源耗盡沒有任何節點回報記憶體磁碟或-pid-壓力過去-30-1"])
+        XCTAssertEqual(AnchorMaker.shortened("abc-def", to: 40), "abc-def")
+        XCTAssertEqual(AnchorMaker.shortened("aaaaa-bbbbb-ccccc", to: 14), "aaaaa-bbbbb")
+    }
+
     func testIdsAreUniqueInThePageAmongHeadingsAndCriteria() {
         let page = TestSupport.page("## 備份\n\n- [ ] 備份\n- [ ] 備份\n- [ ] `check:x`\n- [ ] **!!**\n").0
         XCTAssertEqual(page.headings.map(\.anchor), ["備份"])

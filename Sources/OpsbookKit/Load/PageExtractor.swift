@@ -44,7 +44,7 @@ struct PageExtractor {
         case .taskItem(let checked):
             criterion = out.criteria.count
             var made = makeCriterion(node, checked: checked)
-            made.anchor = anchors.make(Self.anchorText(node), fallback: "criterion")
+            made.anchor = anchors.make(Self.anchorText(node), fallback: "criterion", limit: Self.criterionAnchorLimit)
             out.criteria.append(made)
         case .codeBlock(let info, let fenced):
             if fenced { out.problems += fenceProblems(node, isCheck: CheckInfoParser.isCheck(info)) }
@@ -74,6 +74,10 @@ struct PageExtractor {
         return Criterion(page: path, position: position, text: text, claimedDone: checked,
                          checkIDs: refs.map(\.id), references: refs)
     }
+
+    /// Criteria are often whole sentences: their ids keep the first 40 characters of the slug (cut
+    /// at a hyphen when one falls in the second half), enough to read and to stay unique.
+    static let criterionAnchorLimit = 40
 
     /// The text a criterion's id is made from: its own paragraphs without `check:ID` spans, so
     /// pointing a criterion at another check keeps its id.
@@ -263,8 +267,8 @@ struct PageExtractor {
 struct AnchorMaker {
     private var used: [String: Int] = [:]
 
-    mutating func make(_ text: String, fallback: String = "section") -> String {
-        let base = Self.slug(text, fallback: fallback)
+    mutating func make(_ text: String, fallback: String = "section", limit: Int? = nil) -> String {
+        let base = limit.map { Self.shortened(Self.slug(text, fallback: fallback), to: $0) } ?? Self.slug(text, fallback: fallback)
         guard let n = used[base] else {
             used[base] = 0
             return base
@@ -274,6 +278,17 @@ struct AnchorMaker {
         used[base] = k
         used["\(base)-\(k)"] = 0
         return "\(base)-\(k)"
+    }
+
+    /// At most `limit` characters, cut after the last hyphen in the second half if there is one.
+    static func shortened(_ slug: String, to limit: Int) -> String {
+        guard slug.count > limit else { return slug }
+        var cut = String(slug.prefix(limit))
+        if let hyphen = cut.lastIndex(of: "-"), cut.distance(from: cut.startIndex, to: hyphen) >= limit / 2 {
+            cut = String(cut[..<hyphen])
+        }
+        while cut.hasSuffix("-") { cut.removeLast() }
+        return cut
     }
 
     static func slug(_ text: String, fallback: String = "section") -> String {
