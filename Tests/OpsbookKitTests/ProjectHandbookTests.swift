@@ -30,6 +30,12 @@ final class ProjectHandbookTests: XCTestCase {
         let decided = criteria.filter { !($0["checks"] as! [String]).isEmpty }
         XCTAssertGreaterThanOrEqual(criteria.count, 60, "issue 7: at least 60 criteria")
         XCTAssertGreaterThanOrEqual(decided.count, 40, "issue 7: at least 40 decided by checks")
+        // Pinned so that a check or criterion that disappears is a decision, not an accident. Issue 17
+        // took checks from 136 to 139 (rb-etcd-peer-ports, gd-ha-etcd-metrics,
+        // gd-airgap-mirrors-cover-images) and criteria from 169 to 175 (those, the security-regression
+        // runbook's four, minus none).
+        XCTAssertEqual(checks.count, 139)
+        XCTAssertEqual(criteria.count, 175)
         XCTAssertTrue(decided.allSatisfy { ["passed", "skipped"].contains($0["status"] as! String) })
     }
 
@@ -42,6 +48,18 @@ final class ProjectHandbookTests: XCTestCase {
         let checks = doc["checks"] as! [[String: Any]]
         XCTAssertFalse(checks.contains { ($0["status"] as! String) == "errored" },
                        "a bad day is told by fixtures, never by a missing one")
+        // Issue 17: these passed on the bad day while they were weaker than their criteria (a Pending
+        // pod's blank node counted as a node, snapshots checked on cp-1 only, N+1 counting a NotReady
+        // node, logs of the healthy pod only, tools claimed in use but never checked).
+        let statusOf = Dictionary(checks.map { ($0["id"] as! String, $0["status"] as! String) }) { a, _ in a }
+        for id in ["dep-antiaffinity", "ph-etcd-snapshot", "sre-slo-capacity-n1", "dep-json-logs",
+                   "rb-etcd-peer-ports", "sre-grow-toolchain", "dep-psa", "gd-ha-no-root"] {
+            XCTAssertEqual(statusOf[id], "failed", "\(id) fails on the bad day")
+        }
+        // The same stuck rollout reads the same in the onboarding exercise and in the runbook.
+        let output = Dictionary(checks.map { ($0["id"] as! String, "\($0["output"] ?? "")") }) { a, _ in a }
+        XCTAssertEqual(output["onb-rollout"].map { $0.contains("exceeded its progress deadline") }, true)
+        XCTAssertEqual(output["rb-rollout-status"].map { $0.contains("exceeded its progress deadline") }, true)
     }
 }
 
