@@ -135,6 +135,7 @@ struct MarkdownHTMLWriter {
             }
         }
         if let verdict { out += StatusLabel.attestationNote(verdict) }
+        if let verdict, let criterionExtra { out += criterionExtra(verdict.criterion) }
         out += "</li>\n"
     }
 
@@ -301,6 +302,8 @@ struct MarkdownHTMLWriter {
 
     /// The target the results came from, shown with each check.
     var target: String?
+    /// Extra HTML after a criterion's text: its verdicts on other targets and its history (FleetSite).
+    var criterionExtra: ((Criterion) -> String)?
 
     /// Where each check id is shown (`#check-id` or `../page.html#check-id`), from the site renderer.
     var checkLink: (String) -> String? = { _ in nil }

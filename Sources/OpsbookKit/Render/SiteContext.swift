@@ -11,6 +11,8 @@ struct SiteContext {
     /// Made once: building them per page made a 1000-page site quadratic.
     let checkByID: [String: CheckResult]
     let siteTitle: String
+    /// Other targets and history, when the site has them.
+    var fleet: (FleetSite, FleetIndex)?
 
     init(handbook: Handbook, results: Results, today: Day) {
         self.handbook = handbook
@@ -35,6 +37,9 @@ struct SiteContext {
             pages[id].map { ($0 == page.outputHref ? "" : prefix + $0) + "#check-" + id }
         }
         writer.target = results.target
+        if let (fleet, index) = fleet {
+            writer.criterionExtra = { fleet.chips(for: $0, prefix: prefix, index: index) }
+        }
         let body = writer.render()
         let toc = page.headings.filter { $0.level >= 2 && $0.level <= 3 }.map {
             PageView.TOCEntry(text: $0.text, anchor: $0.anchor, level: $0.level, isSub: $0.level == 3)

@@ -15,12 +15,13 @@ public struct SiteRenderer: Sendable {
 
     /// `finish` runs on the complete staging folder before it is swapped in (the search index).
     /// `out` must have passed `OutputPath.siteFolder`; the site gets `OutputPath.siteMarker` so a
-    /// later build knows it may replace it.
-    public func render(_ handbook: Handbook, _ results: Results, into out: URL,
+    /// later build knows it may replace it. `fleet` adds the other targets' verdicts and the
+    /// history (contract §10), when there are any.
+    public func render(_ handbook: Handbook, _ results: Results, into out: URL, fleet: FleetSite? = nil,
                        finish: (URL) -> Void = { _ in }) throws {
         let staging = try FolderSwap.makeStaging(beside: out, purpose: "building")
         do {
-            try write(handbook, results, to: staging)
+            try write(handbook, results, fleet: fleet, to: staging)
             try PlainFile.write("This folder is a site written by opsbook build; the next build replaces it.\n",
                                 to: staging.appendingPathComponent(OutputPath.siteMarker))
             finish(staging)
@@ -31,8 +32,9 @@ public struct SiteRenderer: Sendable {
         }
     }
 
-    private func write(_ handbook: Handbook, _ results: Results, to dir: URL) throws {
-        let context = SiteContext(handbook: handbook, results: results, today: today)
+    private func write(_ handbook: Handbook, _ results: Results, fleet: FleetSite?, to dir: URL) throws {
+        var context = SiteContext(handbook: handbook, results: results, today: today)
+        context.fleet = fleet.flatMap { $0.isActive ? ($0, FleetIndex($0)) : nil }
         for (index, page) in handbook.pages.enumerated() {
             let html = try theme.render("page", context.pageView(page, index: index))
             try writeFile(html, to: dir.appendingPathComponent(page.outputPath))
@@ -40,7 +42,11 @@ public struct SiteRenderer: Sendable {
         let search = try theme.render("search", [String: String]())
         try writeFile(try theme.render("page", context.wrap(search, title: "搜尋", path: "search.html")),
                       to: dir.appendingPathComponent("search.html"))
-        let dashboard = try theme.render("dashboard", context.dashboardView())
+        var dashboard = try theme.render("dashboard", context.dashboardView())
+        if let (fleet, index) = context.fleet {
+            dashboard += fleet.dashboardHTML(handbook, index: index)
+            try writeFleetPages(fleet, index: index, handbook, context: context, to: dir)
+        }
         try writeFile(try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html")), to: dir.appendingPathComponent("dashboard.html"))
         if handbook.page(at: "content/index.md") == nil {
             try writeFile(try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html")), to: dir.appendingPathComponent("index.html"))
@@ -48,6 +54,23 @@ public struct SiteRenderer: Sendable {
         try PlainFile.write(ResultsFile.json(results), to: dir.appendingPathComponent("results.json"))
         try theme.copyAssets(to: dir.appendingPathComponent("assets"))
         try copyContentFiles(from: URL(fileURLWithPath: handbook.root).appendingPathComponent("content"), to: dir)
+    }
+
+    /// The matrix (several targets), one evidence page and one results file per target.
+    private func writeFleetPages(_ fleet: FleetSite, index: FleetIndex, _ handbook: Handbook, context: SiteContext, to dir: URL) throws {
+        if fleet.runs.count > 1 {
+            try writeFile(try theme.render("page", context.wrap(fleet.matrixHTML(handbook, index: index), title: "驗收矩陣", path: "matrix.html")),
+                          to: dir.appendingPathComponent("matrix.html"))
+        }
+        for run in fleet.runs {
+            let path = FleetSite.evidencePath(run.target)
+            let prefix = LinkRewriter.rootPrefix(forOutputPath: path)
+            try writeFile(try theme.render("page", context.wrap(fleet.evidenceHTML(run, handbook, prefix: prefix),
+                                                                 title: "\(run.target) 的檢查證據", path: path)),
+                          to: dir.appendingPathComponent(path))
+            try writeFile(String(decoding: try ResultsFile.json(run.results), as: UTF8.self),
+                          to: dir.appendingPathComponent("results/\(run.target).json"))
+        }
     }
 
     private func writeFile(_ text: String, to url: URL) throws {

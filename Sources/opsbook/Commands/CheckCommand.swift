@@ -11,29 +11,48 @@ struct CheckCommand: AsyncParsableCommand {
     var page: String?
     @Option(name: .long, help: "Only these check ids, comma-separated.")
     var only: String?
-    @Option(name: .long, help: "Write the results document (JSON, version 1) here.")
+    @Option(name: .long, help: "Write the results document (JSON, version 1) here; with several targets one file each ({target} in the path, else before the extension).")
     var json: String?
     @Option(name: .long, help: "Write JUnit XML here.")
     var junit: String?
 
+    @OptionGroup var fleet: FleetOptions
+
     func run() async throws {
         // Checked before anything runs: a bad path exits 2 without waiting for the checks.
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let jsonURL = try json.map { raw in try Stages.guarded { try OutputPath.reportFile(raw, option: "--json", root: common.rootURL, base: cwd) } }
-        let junitURL = try junit.map { raw in try Stages.guarded { try OutputPath.reportFile(raw, option: "--junit", root: common.rootURL, base: cwd) } }
-        let (handbook, setup, diagnostics) = try Stages.prepareRun(common, targetName: run.target)
+        let (handbook, lint) = try Stages.loadAndLint(common)
+        let setups = try Stages.setUpRuns(handbook, root: common.rootURL, spec: run.target)
+        let several = setups.count > 1
+        func reportURLs(_ raw: String?, _ option: String) throws -> [String: URL] {
+            guard let raw else { return [:] }
+            return try Dictionary(uniqueKeysWithValues: setups.map { setup in
+                let path = TargetSelection.path(raw, target: setup.target.name, several: several)
+                return (setup.target.name, try Stages.guarded { try OutputPath.reportFile(path, option: option, root: common.rootURL, base: cwd) })
+            })
+        }
+        try Stages.checkFleetPaths(fleet, root: common.rootURL)
+        let jsonURLs = try reportURLs(json, "--json")
+        let junitURLs = try reportURLs(junit, "--junit")
+        let diagnostics = lint + Stages.uniqueDiagnostics(setups)
+        DiagnosticPrinter(format: common.format).print(diagnostics)
+        let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
+        if status != .success { throw status }
 
         let selected = try select(handbook.checks)
-        let started = Date()
-        let checkResults = try Stages.runChecks(selected, setup: setup, root: common.rootURL, options: run,
-                                                reporter: ProgressReporter())
-        let results = Results(handbook: handbook.restricted(to: selected, page: page), checks: checkResults,
-                              attestations: setup.attestations, target: setup.target.name,
-                              started: started, finished: Date(), today: Day.today())
-        SummaryPrinter(format: common.format).print(results)
-        if let jsonURL { try Stages.guarded { try OutputPath.writeReport(ResultsFile.json(results), to: jsonURL, option: "--json") } }
-        if let junitURL { try Stages.guarded { try OutputPath.writeReport(Data(JUnitReport.xml(results).utf8), to: junitURL, option: "--junit") } }
-        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: results.anyFailure)
+        let judged = handbook.restricted(to: selected, page: page)
+        let runs = try Stages.runTargets(selected, setups: setups, root: common.rootURL, options: run) { setup, checks, started, finished in
+            Results(handbook: judged, checks: checks, attestations: setup.attestations, target: setup.target.name,
+                    started: started, finished: finished, today: Day.today())
+        }
+        Stages.printSummaries(runs, format: common.format)
+        for r in runs {
+            let name = r.setup.target.name
+            if let url = jsonURLs[name] { try Stages.guarded { try OutputPath.writeReport(ResultsFile.json(r.results), to: url, option: "--json") } }
+            if let url = junitURLs[name] { try Stages.guarded { try OutputPath.writeReport(Data(JUnitReport.xml(r.results).utf8), to: url, option: "--junit") } }
+        }
+        try Stages.keepRecords(runs, handbook: handbook, fleet: fleet, root: common.rootURL)
+        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: runs.contains { $0.results.anyFailure })
     }
 
     private func select(_ checks: [CheckBlock]) throws -> [CheckBlock] {

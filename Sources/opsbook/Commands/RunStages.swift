@@ -4,7 +4,7 @@ import OpsbookKit
 
 /// Options shared by `check` and `build` for running checks.
 struct RunOptions: ParsableArguments {
-    @Option(name: .long, help: "Target from checks/targets.yaml (default: its `default`).")
+    @Option(name: .long, help: "Target from checks/targets.yaml (default: its `default`); several as a,b, or all.")
     var target: String?
     @Flag(name: .long, help: "Run checks marked `mutates` too.")
     var allowMutations = false

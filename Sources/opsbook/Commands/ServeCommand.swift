@@ -21,9 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...65535).contains(port) else { throw ExitStatus.usage("--port \(port) is not a port number") }
         let build = SiteBuild(common: common, out: out, search: true)
         let first = try build.build(initialSource(build))
-        let verdicts = SiteBuild.Verdicts.given(first.0.checks ?? [], target: first.0.target, started: first.0.started,
-                                                finished: first.0.finished)
-        let keep = first.0.checks == nil ? SiteBuild.Verdicts.none : verdicts
+        let verdicts = SiteBuild.Verdicts.given(first.0[0].checks ?? [], target: first.0[0].target, started: first.0[0].started,
+                                                finished: first.0[0].finished)
+        let keep = first.0[0].checks == nil ? SiteBuild.Verdicts.none : verdicts
         let state = ServeState()
         let watcher = Watcher(root: common.rootURL)
         Thread.detachNewThread {
