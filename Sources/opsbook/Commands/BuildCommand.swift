@@ -20,7 +20,7 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let source: SiteBuild.Verdicts = noChecks ? .none : results.map { .earlier($0) } ?? .run(run)
         var build = SiteBuild(common: common, out: out, search: !noSearch)
-        build.fleet = fleet
+        build.fleet = fleet.records
         let (runs, diagnostics) = try build.build(source)
         throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: runs.contains { $0.anyFailure })
     }
@@ -31,7 +31,7 @@ struct SiteBuild {
     var common: CommonOptions
     var out: String
     var search: Bool
-    var fleet = FleetOptions()
+    var fleet = FleetRecords()
 
     enum Verdicts {
         case none

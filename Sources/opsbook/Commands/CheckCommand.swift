@@ -31,7 +31,7 @@ struct CheckCommand: AsyncParsableCommand {
                 return (setup.target.name, try Stages.guarded { try OutputPath.reportFile(path, option: option, root: common.rootURL, base: cwd) })
             })
         }
-        try Stages.checkFleetPaths(fleet, root: common.rootURL)
+        try Stages.checkFleetPaths(fleet.records, root: common.rootURL)
         let jsonURLs = try reportURLs(json, "--json")
         let junitURLs = try reportURLs(junit, "--junit")
         let diagnostics = lint + Stages.uniqueDiagnostics(setups)
@@ -51,7 +51,7 @@ struct CheckCommand: AsyncParsableCommand {
             if let url = jsonURLs[name] { try Stages.guarded { try OutputPath.writeReport(ResultsFile.json(r.results), to: url, option: "--json") } }
             if let url = junitURLs[name] { try Stages.guarded { try OutputPath.writeReport(Data(JUnitReport.xml(r.results).utf8), to: url, option: "--junit") } }
         }
-        try Stages.keepRecords(runs, handbook: handbook, fleet: fleet, root: common.rootURL)
+        try Stages.keepRecords(runs, handbook: handbook, fleet: fleet.records, root: common.rootURL)
         throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: runs.contains { $0.results.anyFailure })
     }
 

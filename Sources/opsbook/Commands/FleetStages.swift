@@ -18,6 +18,16 @@ struct FleetOptions: ParsableArguments {
         }
         if keep != nil && history == nil { throw ValidationError("--keep needs --history") }
     }
+
+    /// Plain values: a `ParsableArguments` made with `init()` traps when read, and `serve` builds
+    /// without any of these options.
+    var records: FleetRecords { FleetRecords(history: history, keep: keep, metrics: metrics) }
+}
+
+struct FleetRecords {
+    var history: String?
+    var keep: String?
+    var metrics: String?
 }
 
 /// One target's finished run.
@@ -82,7 +92,7 @@ extension Stages {
 
     /// `--metrics` and `--history` are checked before anything runs, like `--json`: never inside
     /// content/, checks/ or .git, never the root. Prune removes only files named like history runs.
-    static func checkFleetPaths(_ fleet: FleetOptions, root: URL) throws {
+    static func checkFleetPaths(_ fleet: FleetRecords, root: URL) throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         if let metrics = fleet.metrics {
             _ = try guarded { try OutputPath.reportFile(metrics, option: "--metrics", root: root, base: cwd) }
@@ -97,7 +107,7 @@ extension Stages {
     }
 
     /// `--metrics` and `--history`: written after the run, whatever its verdict.
-    static func keepRecords(_ runs: [TargetRun], handbook: Handbook, fleet: FleetOptions, root: URL) throws {
+    static func keepRecords(_ runs: [TargetRun], handbook: Handbook, fleet: FleetRecords, root: URL) throws {
         if let metrics = fleet.metrics {
             let phases = Dictionary(handbook.pages.compactMap { p in p.frontMatter.phase.map { (p.path, $0) } }, uniquingKeysWith: { a, _ in a })
             let text = MetricsFile.text(runs.map { ($0.setup.target.name, $0.results, phases) })
@@ -117,7 +127,7 @@ extension Stages {
     }
 
     /// Every run of the history folder, for the site (nil without `--history`).
-    static func readHistory(_ fleet: FleetOptions, root: URL) throws -> Timeline? {
+    static func readHistory(_ fleet: FleetRecords, root: URL) throws -> Timeline? {
         guard let folder = fleet.history else { return nil }
         do {
             return Timeline(runs: try History(folder: URL(fileURLWithPath: folder).standardizedFileURL).runs())
