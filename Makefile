@@ -50,6 +50,8 @@ deps:
 test-deps:
 	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@# Offline Kubernetes schema validation of deploy/kubernetes (issue 18).
+	@command -v kubernetes-validate >/dev/null || python3 -m pip install -q kubernetes-validate
 
 browser-deps:
 	@missing=$$(for p in $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

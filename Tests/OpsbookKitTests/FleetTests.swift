@@ -207,6 +207,27 @@ final class FleetTests: XCTestCase {
         XCTAssertEqual(twice.status, 2)
     }
 
+    /// An in-cluster target outside a pod is refused, never run against the caller's kubeconfig.
+    func testInClusterTargetRunsOnlyInAPod() throws {
+        var files = Self.files
+        files["checks/targets.yaml"] = "default: inside\ntargets:\n  inside:\n    in-cluster: true\n"
+        let root = try TestSupport.handbook(files)
+        let run = try TestSupport.opsbook(["check"], in: root, env: ["KUBERNETES_SERVICE_HOST": ""])
+        XCTAssertEqual(run.status, 2, run.stdout + run.stderr)
+        XCTAssertTrue(run.stderr.contains("runs only inside a Kubernetes pod"), run.stderr)
+        let target = RunTarget(name: "inside")
+        var inCluster = target
+        inCluster.inCluster = true
+        XCTAssertNil(inCluster.inClusterProblem(environment: ["KUBERNETES_SERVICE_HOST": "10.43.0.1"], tokenExists: true))
+        XCTAssertNotNil(inCluster.inClusterProblem(environment: ["KUBERNETES_SERVICE_HOST": "10.43.0.1"], tokenExists: false))
+        XCTAssertNil(target.inClusterProblem(environment: [:], tokenExists: false))
+
+        files["checks/targets.yaml"] = "default: inside\ntargets:\n  inside:\n    in-cluster: true\n    kube-context: prod\n"
+        let mixed = try TestSupport.opsbook(["lint"], in: try TestSupport.handbook(files))
+        XCTAssertEqual(mixed.status, 2)
+        XCTAssertTrue((mixed.stdout + mixed.stderr).contains("targets.in-cluster"), mixed.stdout + mixed.stderr)
+    }
+
     static func shell(_ command: String) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -61,6 +61,9 @@ public struct ChecksFolder: Sendable {
             case "kube-context":
                 guard let s = v.string else { return .failure(file.typeError(v, key, "a string")) }
                 t.kubeContext = s
+            case "in-cluster":
+                guard let b = v.bool else { return .failure(file.typeError(v, key, "true or false")) }
+                t.inCluster = b
             case "fixtures":
                 if let s = v.string, case .scalar = v {
                     t.fixtures = [s]
@@ -76,8 +79,11 @@ public struct ChecksFolder: Sendable {
                     t.env[name] = value
                 }
             default:
-                return .failure(.error("targets.key", "unknown key `\(key)` for target `\(name)`; known: env, kube-context, fixtures", at: file.position(k)))
+                return .failure(.error("targets.key", "unknown key `\(key)` for target `\(name)`; known: env, kube-context, fixtures, in-cluster", at: file.position(k)))
             }
+        }
+        if t.inCluster && (t.kubeContext != nil || !t.fixtures.isEmpty) {
+            return .failure(.error("targets.in-cluster", "target `\(name)`: in-cluster uses the pod's service account; it takes neither kube-context nor fixtures", at: file.position(node)))
         }
         t.fixtures = t.fixtures.map { root.appendingPathComponent($0).standardizedFileURL.path }
         for (folder, position) in zip(t.fixtures, positions) { t.fixturePositions[folder] = position }

@@ -47,6 +47,8 @@ extension CheckRunner {
         env["OPSBOOK_TARGET"] = target.name
         env["OPSBOOK_ROOT"] = root.path
         env["OPSBOOK_CHECK_ID"] = check.id
+        // In a pod, kubectl uses the service account only when no kubeconfig is named.
+        if target.inCluster { env.removeValue(forKey: "KUBECONFIG") }
         if mode == .record {
             env["OPSBOOK_REAL_PATH"] = workspace.callerPath
             env["OPSBOOK_RECORD_LOG"] = workspace.recordLog(for: check.id).path

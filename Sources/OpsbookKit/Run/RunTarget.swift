@@ -12,6 +12,8 @@ public struct RunTarget: Hashable, Sendable {
     public var fixturePositions: [String: SourcePosition] = [:]
     /// Programs replayed from fixtures or captured when recording.
     public var recorded: [String]
+    /// `in-cluster: true`: kubectl uses the pod's service account (deploy/kubernetes/).
+    public var inCluster = false
 
     public static let defaultRecorded = ["kubectl", "etcdctl", "helm", "ssh", "curl", "redis-cli", "psql", "k3s"]
 
@@ -25,4 +27,18 @@ public struct RunTarget: Hashable, Sendable {
     }
 
     public var isReplay: Bool { !fixtures.isEmpty }
+
+    /// Where a pod's service-account token is mounted.
+    public static let serviceAccountToken = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+
+    /// Why an in-cluster target cannot run here, or nil. Outside a pod it would otherwise fall
+    /// back to whatever cluster the caller's kubeconfig names: refused instead.
+    public func inClusterProblem(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                 tokenExists: Bool = FileManager.default.fileExists(atPath: RunTarget.serviceAccountToken)) -> String? {
+        guard inCluster else { return nil }
+        if (environment["KUBERNETES_SERVICE_HOST"] ?? "").isEmpty || !tokenExists {
+            return "target `\(name)` is in-cluster: it runs only inside a Kubernetes pod (no KUBERNETES_SERVICE_HOST or no service-account token at \(RunTarget.serviceAccountToken))"
+        }
+        return nil
+    }
 }

@@ -48,7 +48,9 @@ extension Stages {
             }
             throw ExitStatus.usage("\(error)")
         }
-        return try names.map { try setUpRun(handbook, root: root, targetName: $0) }
+        let setups = try names.map { try setUpRun(handbook, root: root, targetName: $0) }
+        for setup in setups { if let problem = setup.target.inClusterProblem() { throw ExitStatus.usage(problem) } }
+        return setups
     }
 
     /// Problems of `checks/` that every target's setup reports alike, once.
