@@ -17,37 +17,23 @@ public struct KubectlAccess: Sendable, Equatable {
     /// Reads every `kubectl` invocation of the given check bodies.
     public init(checks: [CheckBlock]) {
         for check in checks {
-            for line in check.body.split(separator: "\n") {
-                let text = line.hasPrefix("$ ") ? String(line.dropFirst(2)) : line.hasPrefix("> ") ? String(line.dropFirst(2)) : String(line)
-                for call in Self.kubectlCalls(in: text) { add(call) }
-            }
+            for call in Self.kubectlCalls(in: MutationDetector.scriptText(check.body)) { add(call) }
         }
     }
 
-    /// Words of each `kubectl …` in one line, up to the end of its simple command.
-    static func kubectlCalls(in line: String) -> [[String]] {
-        let words = ShellWords.split(line)
-        var calls: [[String]] = []
-        var i = 0
-        while i < words.count {
-            if words[i] == "kubectl" || words[i].hasSuffix("/kubectl") {
-                var call: [String] = []
-                i += 1
-                while i < words.count, !ShellWords.separators.contains(words[i]) { call.append(words[i]); i += 1 }
-                calls.append(call)
-            } else {
-                i += 1
-            }
+    /// The arguments of each `kubectl …` simple command, read with the same shell-word parser
+    /// the mutation lint uses (quotes, pipes, `$(…)` and wrappers such as `timeout` included).
+    static func kubectlCalls(in text: String) -> [[String]] {
+        ShellWords.commands(in: text).compactMap { command in
+            let words = command.words.map(\.text)
+            guard let at = words.firstIndex(where: { $0 == "kubectl" || $0.hasSuffix("/kubectl") }) else { return nil }
+            return Array(words[(at + 1)...])
         }
-        return calls
     }
 
-    /// Flags of kubectl that take a value as the next word.
-    static let flagsWithValue: Set<String> = [
-        "-n", "--namespace", "--context", "-o", "--output", "-l", "--selector", "--field-selector", "--sort-by", "--as",
-        "--as-group", "--request-timeout", "-c", "--container", "--kubeconfig", "--since", "--tail", "-L", "--label-columns",
-        "--template", "--timeout", "--chunk-size", "--subresource", "--cluster", "--user", "-f", "--filename", "--for",
-    ]
+    /// Flags of kubectl that take a value as the next word: the mutation lint's list, plus those
+    /// of the read verbs (`logs --tail 50`, `wait --for …`).
+    static let flagsWithValue = KubectlWords.valued.union(["--since", "--tail", "--timeout", "--chunk-size", "--subresource", "--for"])
 
     mutating func add(_ call: [String]) {
         var positional: [String] = []
@@ -178,39 +164,4 @@ public struct KubectlAccess: Sendable, Equatable {
         add("admissionregistration.k8s.io", "validatingwebhookconfigurations", "validatingwebhookconfiguration")
         return t
     }()
-}
-
-/// Splits a shell command line into words the way a reader sees them: quotes group, `|`, `;`,
-/// `&&`, `||`, `(`, `)` and `$(` separate commands. It is for finding programs and their
-/// arguments, not for running anything.
-enum ShellWords {
-    static let separators: Set<String> = ["|", ";", "&&", "||", "(", ")", "$(", "`", "&", "{", "}"]
-
-    static func split(_ line: String) -> [String] {
-        var words: [String] = []
-        var word = ""
-        var quote: Character? = nil
-        var chars = Array(line)[...]
-        func flush() { if !word.isEmpty { words.append(word); word = "" } }
-        while let c = chars.popFirst() {
-            if let q = quote {
-                if c == q { quote = nil } else if c == "\\" && q == "\"", let n = chars.popFirst() { word.append(n) } else { word.append(c) }
-                continue
-            }
-            switch c {
-            case "'", "\"": quote = c
-            case "\\": if let n = chars.popFirst() { word.append(n) }
-            case " ", "\t": flush()
-            case "#" where word.isEmpty: return words + []
-            case "|", ";", "&", "(", ")", "`", "{", "}":
-                flush()
-                if (c == "|" || c == "&"), chars.first == c { chars.removeFirst(); words.append(String([c, c])) } else { words.append(String(c)) }
-            case "$" where chars.first == "(":
-                flush(); chars.removeFirst(); words.append("$(")
-            default: word.append(c)
-            }
-        }
-        flush()
-        return words
-    }
 }
