@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # What building needs (jq too: the handbook's checks reduce JSON with it), and what the
 # live-lab tests need on top (prometheus for promtool: the handbook's rule files are unit-tested).
 BUILD_DEBS := libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config jq
-TEST_DEBS := etcd-server etcd-client redis-server jq curl procps prometheus
+TEST_DEBS := etcd-server etcd-client redis-server jq curl procps prometheus prometheus-alertmanager
 # The browser tests (Tests/browser): Debian's Chromium driven by Playwright from PyPI, CJK fonts
 # so zh-Hant pages render as readers see them, poppler to turn printed PDFs into images.
 BROWSER_DEBS := chromium fonts-noto-cjk poppler-utils python3-pip

@@ -41,7 +41,9 @@ final class DeployManifestTests: XCTestCase {
                 granted[group, default: []].formUnion(rule["resources"] as? [String] ?? [])
             }
         }
-        XCTAssertEqual(granted, needed.resources, "the role must grant what the checks read, and nothing more")
+        func pairs(_ m: [String: Set<String>]) -> Set<String> { Set(m.flatMap { g, rs in rs.map { "\(g.isEmpty ? "core" : g): \($0)" } }) }
+        XCTAssertEqual(pairs(needed.resources).subtracting(pairs(granted)).sorted(), [], "read by the checks, missing from the role")
+        XCTAssertEqual(pairs(granted).subtracting(pairs(needed.resources)).sorted(), [], "granted by the role, read by no check")
         XCTAssertEqual(urls, needed.nonResourceURLs)
     }
 
