@@ -13,9 +13,9 @@ TEST_DEBS := etcd-server etcd-client redis-server jq curl procps prometheus prom
 BROWSER_DEBS := chromium fonts-noto-cjk poppler-utils python3-pip
 BROWSER_PIP := playwright pytest
 
-.PHONY: site build test deps test-deps browser-deps search-deps bench lint check clean
+.PHONY: site build test deps test-deps browser-deps site-deps bench lint check clean
 
-site: deps search-deps build
+site: deps site-deps build
 	$(OPSBOOK) build --target demo
 	@echo "open site/index.html (or run: $(OPSBOOK) serve)"
 
@@ -28,7 +28,7 @@ lint: build
 check: build
 	$(OPSBOOK) check --target demo
 
-test: deps test-deps browser-deps
+test: deps test-deps browser-deps site-deps
 	$(SWIFT) build
 	@# Both suites run even when the first fails; the closing line any CI can read is the sum of
 	@# XCTest's and pytest's totals, and the target fails when either did.
@@ -59,10 +59,19 @@ browser-deps:
 	@python3 -c 'import playwright, pytest' 2>/dev/null || python3 -m pip install -q $(BROWSER_PIP) || \
 	  python3 -m pip install -q --break-system-packages $(BROWSER_PIP)
 
-# Pagefind (static search with CJK segmentation) comes from PyPI; the site builds without it.
-search-deps:
-	@python3 -c 'import pagefind_bin_extended' 2>/dev/null || python3 -m pip install -q pagefind_bin_extended || \
-	  echo "opsbook: pagefind_bin_extended not installed; the site will have no search index"
+# What the site draws code and diagrams with (docs/site-assets.md): Debian's highlight.js, and
+# Mermaid's pinned browser build from PyPI's mermaidx (only its files: --no-deps). Search needs
+# nothing: opsbook writes its own index. The site builds without either; code stays plain and
+# diagrams stay labelled source.
+SITE_DEBS := libjs-highlight.js
+MERMAIDX_VERSION := 0.10.1
+MERMAID_PIP := mermaidx==$(MERMAIDX_VERSION)
+site-deps:
+	@missing=$$(for p in $(SITE_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@python3 -c 'import importlib.metadata as m, sys; sys.exit(m.version("mermaidx") != "$(MERMAIDX_VERSION)")' 2>/dev/null || \
+	  python3 -m pip install -q --no-deps $(MERMAID_PIP) || python3 -m pip install -q --no-deps --break-system-packages $(MERMAID_PIP) || \
+	  echo "opsbook: mermaidx not installed; diagrams will show as source"
 
 clean:
 	rm -rf .build site

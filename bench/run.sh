@@ -24,7 +24,14 @@ done
 
 echo "== site build: $PAGES pages, opsbook build --no-checks --no-search (median of $RUNS) =="
 python3 bench/generate.py "$work/book" "$PAGES"
-for i in $(seq "$RUNS"); do ms "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site"; done | median | xargs -I{} echo "time_ms {}"
+plain=$(for i in $(seq "$RUNS"); do ms "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site"; done | median)
+echo "time_ms $plain"
 /usr/bin/time -v "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print "peak_rss_kb " $2}'
 echo "output_mb $(du -sm "$work/site" | cut -f1)"
 
+
+# The search index is written by the build itself (search-index.js); its cost is the difference.
+echo "== search index: $PAGES pages, opsbook build --no-checks with the index (median of $RUNS) =="
+with=$(for i in $(seq "$RUNS"); do ms "$BIN" build --root "$work/book" --no-checks --out "$work/site-search"; done | median)
+echo "time_with_search_ms $with search_index_ms $(awk -v a="$with" -v b="$plain" 'BEGIN {print a - b}')"
+echo "search_index_bytes $(stat -c %s "$work/site-search/search-index.js") ($(du -k "$work/site-search/search-index.js" | cut -f1) KiB, limit 10 MiB)"

@@ -14,8 +14,9 @@ extension SiteContext {
     }
 
     /// A generated page (dashboard, search) in the common layout.
-    func wrap(_ html: String, title: String, path: String) -> PageView {
-        PageView(siteTitle: siteTitle, title: title, rootPrefix: "", navHTML: navHTML(current: path, prefix: ""),
+    /// `prefix` is how its links reach the site's root (`/` for the 404 page, served at any depth).
+    func wrap(_ html: String, title: String, path: String, prefix: String = "") -> PageView {
+        PageView(siteTitle: siteTitle, title: title, rootPrefix: prefix, navHTML: navHTML(current: path, prefix: prefix),
                  breadcrumbs: [], bodyHTML: html, toc: [], hasTOC: false, prev: nil, next: nil, facts: [],
                  counts: [], hasCounts: false, claimedFailing: [], hasClaimedFailing: false, runInfo: runInfo,
                  kind: String(path.dropLast(5)))

@@ -158,7 +158,8 @@ struct MarkdownHTMLWriter {
         }
         let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
         if language == "mermaid" {
-            out += "<figure class=\"mermaid-source\"><figcaption>Mermaid 圖表原始碼（離線網站不載入繪圖程式）</figcaption><pre><code class=\"language-mermaid\">\(Self.escape(node.literal))</code></pre></figure>\n"
+            // docs.js draws it when the build found Mermaid; otherwise the labelled source stays.
+            out += "<figure class=\"mermaid-diagram\"><figcaption>Mermaid 圖表原始碼（建置時未安裝繪圖程式）</figcaption><pre class=\"mermaid-source\"><code class=\"language-mermaid\">\(Self.escape(node.literal))</code></pre></figure>\n"
             return
         }
         let cls = language.isEmpty ? "" : " class=\"language-\(Self.escape(language))\""

@@ -7,10 +7,13 @@ import Mustache
 public struct SiteRenderer: Sendable {
     public var theme: Theme
     public var today: Day
+    /// Highlighting and diagram libraries found on the build machine (none by default).
+    public var vendor: VendorAssets
 
-    public init(theme: Theme, today: Day) {
+    public init(theme: Theme, today: Day, vendor: VendorAssets = VendorAssets(libraries: [])) {
         self.theme = theme
         self.today = today
+        self.vendor = vendor
     }
 
     /// `finish` runs on the complete staging folder before it is swapped in (the search index).
@@ -42,6 +45,10 @@ public struct SiteRenderer: Sendable {
         let search = try theme.render("search", [String: String]())
         try writeFile(try theme.render("page", context.wrap(search, title: "搜尋", path: "search.html")),
                       to: dir.appendingPathComponent("search.html"))
+        // Served for any missing address, at any depth: its links start at the server's root.
+        let notFound = try theme.render("404", [String: String]())
+        try writeFile(try theme.render("page", context.wrap(notFound, title: "找不到頁面", path: "404.html", prefix: "/")),
+                      to: dir.appendingPathComponent("404.html"))
         var dashboard = try theme.render("dashboard", context.dashboardView())
         if let (fleet, index) = context.fleet {
             dashboard += fleet.dashboardHTML(handbook, index: index)
@@ -53,6 +60,7 @@ public struct SiteRenderer: Sendable {
         }
         try PlainFile.write(ResultsFile.json(results), to: dir.appendingPathComponent("results.json"))
         try theme.copyAssets(to: dir.appendingPathComponent("assets"))
+        try vendor.copy(into: dir.appendingPathComponent("assets"))
         try copyContentFiles(from: URL(fileURLWithPath: handbook.root).appendingPathComponent("content"), to: dir)
     }
 

@@ -75,8 +75,13 @@ struct SiteBuild {
         var searchProblems: [Diagnostic] = []
         let fleetView = FleetSite(runs: runs.map { ($0.setup.target.name, $0.results) }, timeline: timeline)
         try Stages.guarded {
-            try SiteRenderer(theme: theme, today: Day.today()).render(handbook, verdicts[0], into: outURL, fleet: fleetView) { staging in
-                if search { searchProblems = PagefindIndexer().index(staging) }
+            try SiteRenderer(theme: theme, today: Day.today(), vendor: VendorAssets.installed()).render(handbook, verdicts[0], into: outURL, fleet: fleetView) { staging in
+                guard search else { return }
+                do {
+                    _ = try SearchIndexer().index(staging)
+                } catch {
+                    searchProblems = [.warning("search.not-built", "search index not built: \(error)", at: nil)]
+                }
             }
         }
         DiagnosticPrinter(format: common.format).print(searchProblems)

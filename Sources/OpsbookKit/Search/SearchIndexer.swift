@@ -1,0 +1,54 @@
+import Foundation
+
+/// Writes the site's search index, `search-index.js`: every rendered page's text, as a script
+/// that assigns one global. A `<script>` tag loads from `file://` where `fetch` may not, so search
+/// works from a laptop with no server (docs/search.md says why plain text and no token index).
+///
+/// Reads the rendered site and nothing else, so what is searched is what the reader sees.
+public struct SearchIndexer: Sendable {
+    public static let fileName = "search-index.js"
+    public static let globalName = "OPSBOOK_SEARCH_INDEX"
+    /// Pages made for finding things, not for reading: a search that finds itself helps nobody.
+    static let notIndexed: Set<String> = ["search.html", "404.html"]
+
+    public struct Report: Sendable {
+        public var pages: Int
+        public var bytes: Int
+    }
+
+    public init() {}
+
+    public func index(_ site: URL) throws -> Report {
+        let pages = try htmlFiles(in: site).compactMap { relative -> PageText? in
+            let html = try String(contentsOf: site.appendingPathComponent(relative), encoding: .utf8)
+            return PageTextExtractor.extract(html: html, url: relative)
+        }
+        let script = try Self.script(pages)
+        try PlainFile.write(script, to: site.appendingPathComponent(Self.fileName))
+        return Report(pages: pages.count, bytes: script.utf8.count)
+    }
+
+    static func script(_ pages: [PageText]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        let json = String(decoding: try encoder.encode(Index(pages: pages)), as: UTF8.self)
+        return "window.\(globalName) = \(json);\n"
+    }
+
+    private struct Index: Encodable {
+        var version = 1
+        var pages: [PageText]
+    }
+
+    /// Site-relative paths of the pages, sorted so the index is the same from build to build.
+    private func htmlFiles(in site: URL) throws -> [String] {
+        let root = site.standardizedFileURL.path
+        guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        for case let relative as String in e where relative.hasSuffix(".html") {
+            if relative.hasPrefix("assets/") || Self.notIndexed.contains(relative) { continue }
+            out.append(relative)
+        }
+        return out.sorted()
+    }
+}
