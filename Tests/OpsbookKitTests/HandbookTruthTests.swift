@@ -93,4 +93,13 @@ final class HandbookTruthTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(count, 20)
         XCTAssertEqual(missing, [])
     }
+
+    /// Every check of the handbook can fail (issue 17): `opsbook lint --prove` runs each one with
+    /// empty answers, with errors and against an empty cluster, and none may pass in any of them.
+    /// Before issue 17 eleven checks did (a count of bad things printing 0 on an empty list).
+    func testNoHandbookCheckPassesInAMadeUpWorld() throws {
+        let run = try TestSupport.opsbook(["lint", "--strict", "--prove", "--jobs", "2"], in: root)
+        XCTAssertFalse((run.stdout + run.stderr).contains("check.cannot-fail"), run.stdout + run.stderr)
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+    }
 }
