@@ -39,17 +39,22 @@ final class ServeTests: XCTestCase {
     private func request(_ head: String) throws -> Reply { try Self.request(head, port: port) }
 
     /// One raw HTTP exchange over a socket: sends `head` (and nothing more), reads to EOF.
-    private static func request(_ head: String, port: Int) throws -> Reply {
+    private static func connected(_ port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
+        let ok = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
+        guard ok == 0 else { close(fd); throw CocoaError(.fileReadUnknown) }
+        return fd
+    }
+
+    private static func request(_ head: String, port: Int) throws -> Reply {
+        let fd = try connected(port)
+        defer { close(fd) }
         var t = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &t, socklen_t(MemoryLayout<timeval>.size))
         let bytes = Array(head.utf8)
@@ -106,6 +111,27 @@ final class ServeTests: XCTestCase {
         XCTAssertTrue(missing.body.contains("找不到"), "the site's own 404 page: \(missing.body)")
         XCTAssertEqual(try request("POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").status, 405)
         XCTAssertEqual(try request("GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n").status, 403)
+    }
+}
+
+extension ServeTests {
+    /// Clients that ask for a large file and reset the connection at once: the server's writes
+    /// fail (EPIPE) and must not end it (send uses MSG_NOSIGNAL; the Swift runtime also ignores
+    /// SIGPIPE, so this guards the server against hang-ups in general).
+    func testAClientThatHangsUpDoesNotStopTheServer() throws {
+        let root = try start()
+        try Data(repeating: 0x61, count: 8 << 20).write(to: root.appendingPathComponent("site/big.bin"))
+        for _ in 0..<3 {
+            let fd = try Self.connected(port)
+            let head = Array("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+            _ = head.withUnsafeBytes { send(fd, $0.baseAddress!, head.count, Int32(MSG_NOSIGNAL)) }
+            usleep(100_000)  // let the server start writing
+            var reset = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+            close(fd)
+        }
+        XCTAssertEqual(try request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n").status, 200)
+        XCTAssertTrue(server?.isRunning == true)
     }
 }
 

@@ -241,7 +241,8 @@ struct Connection {
         if !head { bytes += r.body }
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            // MSG_NOSIGNAL: a client that hung up must not end opsbook with SIGPIPE.
+            let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             offset += n
