@@ -44,4 +44,20 @@ final class ProveTests: XCTestCase {
         XCTAssertEqual(ProveWorld.emptyCluster.reply(program: "helm", arguments: ["status", "x"]).exit, 1)
         XCTAssertEqual(ProveWorld.emptyCluster.reply(program: "helm", arguments: ["list", "-o", "json"]).stdout, "[]\n")
     }
+
+    func testLintProveOnTheCommandLine() throws {
+        let root = try TestSupport.handbook([
+            "content/index.md": "# P\n```check none-bad\n$ kubectl get pods -A -o json | jq '[.items[] | select(.status.phase == \"Failed\")] | length'\n0\n```\n",
+            "checks/targets.yaml": "default: demo\ntargets:\n  demo:\n    fixtures: checks/fixtures/demo\n",
+            "checks/fixtures/demo/k.yaml": "[]\n",
+        ])
+        let plain = try TestSupport.opsbook(["lint"], in: root)
+        XCTAssertEqual(plain.status, 0)
+        XCTAssertFalse(plain.stderr.contains("cannot fail"), "lint alone runs nothing")
+        let proved = try TestSupport.opsbook(["lint", "--prove", "--jobs", "1"], in: root)
+        XCTAssertEqual(proved.status, 0, "a warning, not an error")
+        XCTAssertTrue(proved.stderr.contains("content/index.md:2:1: warning: check `none-bad` cannot fail: it passes when the cluster is empty"),
+                      proved.stderr + proved.stdout)
+        XCTAssertEqual(try TestSupport.opsbook(["lint", "--prove", "--strict"], in: root).status, 2)
+    }
 }
