@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets for `make fuzz` (docs/security.md); a plain build replays inputs.
+        .executableTarget(name: "opsbook-fuzz", dependencies: ["OpsbookKit"], path: "Fuzz/Sources"),
         .testTarget(
             name: "OpsbookKitTests",
             dependencies: ["OpsbookKit"],
