@@ -83,11 +83,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= loader front-matter transcript matcher shell-words redactor
 .PHONY: fuzz
 fuzz: deps
-	$(SWIFT) build --build-path .build-fuzz --product opsbook-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
+	OPSBOOK_FUZZ=1 $(SWIFT) build --build-path .build-fuzz --product opsbook-fuzz
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p .build-fuzz/corpus/$$t; \
 	  echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
-	  OPSBOOK_FUZZ_TARGET=$$t .build-fuzz/debug/opsbook-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 \
-	    -max_len=65536 -print_final_stats=1 -artifact_prefix=.build-fuzz/crash-$$t- \
+	  ASAN_OPTIONS=detect_leaks=0 OPSBOOK_FUZZ_TARGET=$$t .build-fuzz/debug/opsbook-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 \
+	    -max_len=65536 -detect_leaks=0 -print_final_stats=1 -artifact_prefix=.build-fuzz/crash-$$t- \
 	    .build-fuzz/corpus/$$t Fuzz/seeds/$$t Fuzz/regressions/$$t || exit 1; \
 	done

@@ -1,5 +1,11 @@
 // swift-tools-version:6.1
 import PackageDescription
+import Foundation
+
+// `make fuzz` sets OPSBOOK_FUZZ=1: the library and the fuzz target (only they, not the build
+// tools) are compiled with libFuzzer's coverage and AddressSanitizer.
+let fuzzing = ProcessInfo.processInfo.environment["OPSBOOK_FUZZ"] == "1"
+let fuzzFlags: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : []
 
 let package = Package(
     name: "opsbook",
@@ -30,6 +36,7 @@ let package = Package(
             // Embedded by the plugin instead of shipped as a resource bundle: the binary must run
             // from any path (docs/install.md).
             exclude: ["Render/Templates", "Render/Assets", "Init/Starter"],
+            swiftSettings: fuzzFlags,
             plugins: ["EmbedFiles"]
         ),
         // Build-time generator behind the EmbedFiles plugin; never shipped.
@@ -43,7 +50,8 @@ let package = Package(
             ]
         ),
         // libFuzzer targets for `make fuzz` (docs/security.md); a plain build replays inputs.
-        .executableTarget(name: "opsbook-fuzz", dependencies: ["OpsbookKit"], path: "Fuzz/Sources"),
+        .executableTarget(name: "opsbook-fuzz", dependencies: ["OpsbookKit"], path: "Fuzz/Sources", swiftSettings: fuzzFlags,
+                          linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
         .testTarget(
             name: "OpsbookKitTests",
             dependencies: ["OpsbookKit"],
