@@ -29,6 +29,8 @@ public enum FixtureIsolation {
     static let candidateFlags: [[String]] = [
         ["--mount", "--net", "--propagation", "private"],
         ["--user", "--map-current-user", "--keep-caps", "--mount", "--net", "--propagation", "private"],
+        // util-linux before 2.38 has no --map-current-user: the check then sees uid 0.
+        ["--user", "--map-root-user", "--mount", "--net", "--propagation", "private"],
     ]
 
     /// Tries each way of making namespaces with the real sandbox (mounting `binds`) running

@@ -11,6 +11,11 @@ public struct Redactor: Sendable {
         public var mask: String
         /// A `redact.yaml` pattern: matched with a time budget (BoundedRegex.swift).
         public var bounded: BoundedRegex? = nil
+        /// Built-in rules only run where one of these (lower-case) appears: most output holds
+        /// no secret, and each regular expression pass over 128 KiB costs real time.
+        public var needles: [String] = []
+        /// The rule never spans lines: it runs only on the lines that hold a needle.
+        public var lineByLine = false
     }
 
     public var rules: [Rule]
@@ -28,37 +33,38 @@ public struct Redactor: Sendable {
     nonisolated(unsafe) static let builtIn: [Rule] = [
         // PEM, OpenSSH and PGP (`… PRIVATE KEY BLOCK-----`) private keys, also cut off at the end.
         rule("private key", #"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)"#,
-             mask: "[REDACTED PRIVATE KEY]"),
-        rule("JWT", #"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+"#, mask: "[REDACTED JWT]"),
-        rule("AWS access key", #"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"#),
-        rule("GitHub token", #"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})"#),
-        rule("GitLab token", #"\bgl(?:pat|dt|rt|ptt|cbt|oas|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}"#),
-        rule("Slack token", #"\bxox[abposr]-[A-Za-z0-9-]{10,}"#),
-        rule("bearer token", #"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"#, keep: [1]),
-        rule("basic credentials", #"(?i)(\bauthorization["']?\s*[:=]\s*["']?basic\s+)[A-Za-z0-9+/=._-]{4,}"#, keep: [1]),
+             mask: "[REDACTED PRIVATE KEY]", needles: ["private key"]),
+        rule("JWT", #"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+"#, mask: "[REDACTED JWT]", needles: ["eyj"]),
+        rule("AWS access key", #"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"#, needles: ["akia", "asia", "abia", "acca"]),
+        rule("GitHub token", #"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})"#, needles: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
+        rule("GitLab token", #"\bgl(?:pat|dt|rt|ptt|cbt|oas|soat|ft|imt|agent)-[A-Za-z0-9_-]{20,}"#, needles: ["gl"]),
+        rule("Slack token", #"\bxox[abposr]-[A-Za-z0-9-]{10,}"#, needles: ["xox"]),
+        rule("bearer token", #"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}"#, keep: [1], needles: ["bearer"]),
+        rule("basic credentials", #"(?i)(\bauthorization["']?\s*[:=]\s*["']?basic\s+)[A-Za-z0-9+/=._-]{4,}"#, keep: [1], needles: ["basic"]),
         // scheme://user:pw@host and scheme://:pw@host (redis://:pw@host)
-        rule("URL password", #"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]*:)[^\s/@]+(@)"#, keep: [1, 2]),
+        rule("URL password", #"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]*:)[^\s/@]+(@)"#, keep: [1, 2], needles: ["://"]),
         // curl -u user:pw, --user=user:pw
-        rule("user:password option", #"((?:^|[\s"'])(?:-u|--user|--proxy-user)[\s=]+["']?[^\s:"']+:)[^\s"']+"#, keep: [1]),
+        rule("user:password option", #"((?:^|[\s"'])(?:-u|--user|--proxy-user)[\s=]+["']?[^\s:"']+:)[^\s"']+"#, keep: [1], needles: ["-u", "--user", "--proxy-user"], lineByLine: true),
         // mysql -pSECRET (the password glued to -p)
-        rule("mysql password", #"(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n|;&]*?\s-p)[^\s-][^\s]*"#, keep: [1]),
+        rule("mysql password", #"(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n|;&]*?\s-p)[^\s-][^\s]*"#, keep: [1], needles: ["mysql", "mariadb"], lineByLine: true),
         // redis-cli -a SECRET, --pass SECRET
-        rule("redis password", #"(\bredis-cli\b[^\n|;&]*?\s(?:-a|--pass|--askpass)\s+)[^\s-][^\s]*"#, keep: [1]),
+        rule("redis password", #"(\bredis-cli\b[^\n|;&]*?\s(?:-a|--pass|--askpass)\s+)[^\s-][^\s]*"#, keep: [1], needles: ["redis-cli"], lineByLine: true),
         // AUTH [user] password, on its own line (redis stdin, MONITOR output)
-        rule("redis AUTH", #"(?im)(^[-+~ ]?\s*"?auth"?\s+)\S.*$"#, keep: [1]),
+        rule("redis AUTH", #"(?im)(^[-+~ ]?\s*"?auth"?\s+)\S.*$"#, keep: [1], needles: ["auth"]),
         // docker config.json: "auth": "base64(user:pw)"
-        rule("docker auth", #"("auth"\s*:\s*")[^"]+(")"#, keep: [1, 2]),
+        rule("docker auth", #"("auth"\s*:\s*")[^"]+(")"#, keep: [1, 2], needles: ["\"auth\""]),
         // NAME=value where NAME contains PASSWORD, PASSWD, SECRET, TOKEN or KEY (DB_PASSWORD=,
         // API_TOKEN=, AWS_SECRET_ACCESS_KEY=, --password=, ?access_token=). A value that is a path
         // or a variable (`--key=/etc/tls.key`, `PGPASSWORD=$PW`) shows no secret and stays.
-        rule("secret setting", #"(?i)(\b[A-Za-z0-9_.-]*(?:password|passwd|secret|token|key)[A-Za-z0-9_]*["']?\s*=\s*["']?)(?![/$~]|\.\/)[^\s"',;&|)}]{3,}"#, keep: [1]),
+        rule("secret setting", #"(?i)(\b[A-Za-z0-9_.-]*(?:password|passwd|secret|token|key)[A-Za-z0-9_]*["']?\s*=\s*["']?)(?![/$~]|\.\/)[^\s"',;&|)}]{3,}"#, keep: [1], needles: ["pass", "secret", "token", "key"], lineByLine: true),
         // "password": "x", client_secret: x, accessToken: x — whole word before the colon, so
         // `secretName: chat-tls` and label `key: app` are not secrets.
-        rule("secret field", #"(?i)(["']?\b[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key)["']?\s*:\s*["']?)(?![/$~])[^\s"',}]{3,}"#, keep: [1]),
+        rule("secret field", #"(?i)(["']?\b[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key)["']?\s*:\s*["']?)(?![/$~])[^\s"',}]{3,}"#, keep: [1], needles: ["pass", "secret", "token", "key"], lineByLine: true),
     ]
 
-    static func rule(_ name: String, _ pattern: String, keep: [Int] = [], mask: String = Redactor.mask) -> Rule {
-        Rule(name: name, regex: try! Regex(pattern), keepGroups: keep, mask: mask)
+    static func rule(_ name: String, _ pattern: String, keep: [Int] = [], mask: String = Redactor.mask,
+                     needles: [String] = [], lineByLine: Bool = false) -> Rule {
+        Rule(name: name, regex: try! Regex(pattern), keepGroups: keep, mask: mask, needles: needles, lineByLine: lineByLine)
     }
 
     /// A redactor that also hides the values of `env` that look like secrets (contract §6:
@@ -86,6 +92,7 @@ public struct Redactor: Sendable {
 
     public func redact(_ text: String) -> String {
         var out = SecretData.redact(text)
+        let lower = text.lowercased()
         for literal in literals where out.contains(literal) {
             out = out.replacingOccurrences(of: literal, with: Redactor.mask)
         }
@@ -94,16 +101,31 @@ public struct Redactor: Sendable {
                 out = bounded.replacingMatches(in: out, with: rule.mask, budget: MatchBudget(milliseconds: 2_000))
                 continue
             }
-            out = out.replacing(rule.regex) { match in
-                var kept = ""
-                for (i, g) in rule.keepGroups.enumerated() {
-                    if let r = match.output[g].range { kept += String(out[r]) }
-                    if i == 0 { kept += rule.mask }
+            if !rule.needles.isEmpty {
+                // Masks add no needle, so the input's lower case answers for every rule.
+                guard rule.needles.contains(where: lower.contains) else { continue }
+                if rule.lineByLine {
+                    out = out.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                        let l = line.lowercased()
+                        return rule.needles.contains(where: l.contains) ? Self.apply(rule, to: String(line)) : String(line)
+                    }.joined(separator: "\n")
+                    continue
                 }
-                return rule.keepGroups.isEmpty ? rule.mask : kept
             }
+            out = Self.apply(rule, to: out)
         }
         return out
+    }
+
+    private static func apply(_ rule: Rule, to text: String) -> String {
+        text.replacing(rule.regex) { match in
+            var kept = ""
+            for (i, g) in rule.keepGroups.enumerated() {
+                if let r = match.output[g].range { kept += String(text[r]) }
+                if i == 0 { kept += rule.mask }
+            }
+            return rule.keepGroups.isEmpty ? rule.mask : kept
+        }
     }
 
     /// A recorded call's words: each word redacted as text, and the word after an option that
