@@ -58,7 +58,7 @@ extension FleetSite {
         switch line.status {
         case .failed: state = "失敗中"
         case .passed: state = "通過中"
-        default: state = "「\(StatusLabel.criterion(line.status).word)」"
+        default: state = StatusLabel.criterion(line.status).word
         }
         guard let since = line.since else { return "<span class=\"since\">\(state)，連續 \(line.streak) 次</span>" }
         return "<span class=\"since\">\(state)，自 <time datetime=\"\(ResultsFile.timestamp(since))\">\(localTime(since))</time> 起，連續 \(line.streak) 次</span>"
