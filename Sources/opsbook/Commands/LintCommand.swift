@@ -3,7 +3,7 @@ import Foundation
 import OpsbookKit
 
 struct LintCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lint", abstract: "Parse everything, report every problem, run nothing.")
+    static let configuration = CommandConfiguration(commandName: "lint", abstract: "Parse everything, report every problem, run nothing (--prove: run every check in made-up worlds, isolated, to show it can fail).")
 
     @OptionGroup var common: CommonOptions
     @Flag(name: .long, help: "Also run every check in made-up worlds (empty answers, errors, an empty cluster) and warn about checks that pass in one.")
