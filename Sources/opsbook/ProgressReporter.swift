@@ -8,6 +8,15 @@ final class ProgressReporter: @unchecked Sendable {
     private let color = Terminal.stdoutIsColorTTY
     private let lock = NSLock()
     private var failures = 0
+    /// How the problems found before a run are printed.
+    private let format: DiagnosticPrinter.Format
+    /// `check` prints the summaries as soon as every target has run, before reports are written.
+    private let summariesWhenRan: Bool
+
+    init(format: DiagnosticPrinter.Format = .text, summariesWhenRan: Bool = false) {
+        self.format = format
+        self.summariesWhenRan = summariesWhenRan
+    }
 
     func start(total: Int, target: String) {
         write("opsbook: running \(total) \(total == 1 ? "check" : "checks") against target \(target)\n")
@@ -36,6 +45,19 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     private func write(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+}
+
+/// The command line's view of the library's pipeline: problems printed before anything runs,
+/// progress while it runs.
+extension ProgressReporter: PipelineProgress {
+    func ready(targets: [String], diagnostics: [Diagnostic]) throws {
+        DiagnosticPrinter(format: format).print(diagnostics)
+    }
+    func started(total: Int, target: String) { start(total: total, target: target) }
+    func ended(target: String) { end() }
+    func ran(_ runs: [TargetRun]) {
+        if summariesWhenRan { Stages.printSummaries(runs, format: format) }
+    }
 }
 
 /// The end-of-run report: failures first (with place, reason and diff), then counts, then the

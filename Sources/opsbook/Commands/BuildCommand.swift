@@ -18,112 +18,40 @@ struct BuildCommand: AsyncParsableCommand {
     @OptionGroup var fleet: FleetOptions
 
     func run() async throws {
-        let source: SiteBuild.Verdicts = noChecks ? .none : results.map { .earlier($0) } ?? .run(run)
+        let earlier = results.map { Pipeline.VerdictSource.earlier($0.split(separator: ",").map(String.init)) }
+        let source: Pipeline.VerdictSource = noChecks ? .none : earlier ?? .run(targets: run.target)
         var build = SiteBuild(common: common, out: out, search: !noSearch)
+        build.run = run.settings
         build.fleet = fleet.records
-        let (runs, diagnostics) = try build.build(source)
-        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: runs.contains { $0.anyFailure })
+        let outcome = try build.build(source)
+        throw ExitStatus.code(diagnostics: outcome.diagnostics + outcome.siteDiagnostics, strict: common.strict,
+                              anyFailure: outcome.anyFailure)
     }
 }
 
-/// Load, lint, decide, render: what `build` does, and what `serve` repeats on every change.
+/// `build` as the command line shows it, and what `serve` repeats on every change: the library
+/// builds (`Pipeline.build`); this prints its problems, summaries and the pages written.
 struct SiteBuild {
     var common: CommonOptions
     var out: String
     var search: Bool
+    var run = RunSettings()
     var fleet = FleetRecords()
-
-    enum Verdicts {
-        case none
-        case run(RunOptions)
-        /// Results files of earlier runs, comma-separated: one per target, the first is the pages' own.
-        case earlier(String)
-        /// Results already in memory (serve's rebuilds).
-        case given([CheckResult], target: String?, started: Date?, finished: Date?)
-    }
 
     var outURL: URL { URL(fileURLWithPath: out, relativeTo: common.rootURL).standardizedFileURL }
 
     /// Throws an exit status when the handbook has errors; the old site then stays as it was.
-    /// Returns every target's results, the first one the pages' own.
-    func build(_ source: Verdicts) throws -> ([Results], [Diagnostic]) {
-        // Before anything runs or is written: a refused --out exits 2 and touches nothing.
-        let outURL = try Stages.guarded { try OutputPath.siteFolder(out, root: common.rootURL) }
-        try Stages.checkFleetPaths(fleet, root: common.rootURL)
-        let (handbook, lint) = try Stages.loadAndLint(common)
-        var diagnostics = lint
-        var setups: [RunSetup] = []
-        if case .run(let options) = source {
-            setups = try Stages.setUpRuns(handbook, root: common.rootURL, spec: options.target)
+    func build(_ source: Pipeline.VerdictSource) throws -> BuildOutcome {
+        let options = Pipeline.BuildOptions(run: run, strict: common.strict, search: search, fleet: fleet)
+        let outcome = try Stages.library {
+            try Pipeline.build(root: common.rootURL, out: out, verdicts: source, options: options,
+                               progress: ProgressReporter(format: common.format))
         }
-        // A run's setup has read attestations already (with targets and redaction); read them
-        // here only when nothing runs.
-        let attestationFile = setups.first.map { ($0.attestations, Stages.uniqueDiagnostics(setups)) }
-            ?? ChecksFolder(root: common.rootURL).loadAttestations(for: handbook)
-        diagnostics += attestationFile.1
-        DiagnosticPrinter(format: common.format).print(diagnostics)
-        let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
-        if status != .success { throw status }
-
-        let runs = try decide(handbook, source, setups: setups, attestations: attestationFile.0)
-        if case .run = source {
-            try Stages.keepRecords(runs, handbook: handbook, fleet: fleet, root: common.rootURL)
-        }
-        let timeline = try Stages.readHistory(fleet, root: common.rootURL)
-        let verdicts = runs.map(\.results)
-        let theme = try Theme(override: Stages.themeFolder(common.rootURL))
-        var searchProblems: [Diagnostic] = []
-        let fleetView = FleetSite(runs: runs.map { ($0.setup.target.name, $0.results) }, timeline: timeline)
-        try Stages.guarded {
-            try SiteRenderer(theme: theme, today: Day.today(), vendor: VendorAssets.installed()).render(handbook, verdicts[0], into: outURL, fleet: fleetView) { staging in
-                guard search else { return }
-                do {
-                    _ = try SearchIndexer().index(staging)
-                } catch {
-                    searchProblems = [.warning("search.not-built", "search index not built: \(error)", at: nil)]
-                }
-            }
-        }
-        DiagnosticPrinter(format: common.format).print(searchProblems)
-        if case .run = source { Stages.printSummaries(runs, format: common.format) }
-        let count = handbook.pages.count
-        print("opsbook: wrote \(count) \(count == 1 ? "page" : "pages") to \(outURL.path)")
-        return (verdicts, diagnostics + searchProblems)
-    }
-
-    private func decide(_ handbook: Handbook, _ source: Verdicts, setups: [RunSetup], attestations: [Attestation]) throws -> [TargetRun] {
-        let today = Day.today()
-        let root = common.rootURL
-        func judged(_ checks: [CheckResult]?, target: String?, started: Date?, finished: Date?) -> Results {
-            Results(handbook: handbook, checks: checks, attestations: attestations, target: target,
-                    started: started, finished: finished, today: today)
-        }
-        // A build without a run still has one "target" for the site: the pages' own verdicts.
-        func bare(_ results: Results) -> TargetRun {
-            TargetRun(setup: RunSetup(target: RunTarget(name: results.target ?? "none"), fixtures: nil, attestations: attestations,
-                                      redactor: Redactor(), diagnostics: []), results: results)
-        }
-        switch source {
-        case .none:
-            return [bare(judged(nil, target: nil, started: nil, finished: nil))]
-        case .run(let options):
-            return try Stages.runTargets(handbook.checks, setups: setups, root: root, options: options) { setup, checks, started, finished in
-                Results(handbook: handbook, checks: checks, attestations: setup.attestations, target: setup.target.name,
-                        started: started, finished: finished, today: today)
-            }
-        case .earlier(let files):
-            return try files.split(separator: ",").map(String.init).map { file in
-                let earlier: ResultsFile.EarlierRun
-                do {
-                    earlier = try ResultsFile.read(try Data(contentsOf: URL(fileURLWithPath: file, relativeTo: root)))
-                } catch {
-                    throw ExitStatus.usage("--results \(file): \(error)")
-                }
-                // Checks added since that run have no result: their criteria show not-run, never passed.
-                return bare(judged(earlier.checks, target: earlier.target, started: earlier.started, finished: earlier.finished))
-            }
-        case .given(let checks, let target, let started, let finished):
-            return [bare(judged(checks, target: target, started: started, finished: finished))]
-        }
+        if outcome.stopped { throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict) }
+        DiagnosticPrinter(format: common.format).print(outcome.siteDiagnostics)
+        if case .run = source { Stages.printSummaries(outcome.runs, format: common.format) }
+        let count = outcome.pages
+        print("opsbook: wrote \(count) \(count == 1 ? "page" : "pages") to \(outcome.site.path)")
+        return outcome
     }
 }

@@ -12,54 +12,10 @@ struct LintCommand: AsyncParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() async throws {
-        let (handbook, pageProblems) = try Stages.loadAndLint(common)
-        var diagnostics = pageProblems + ChecksFolder(root: common.rootURL).lint(for: handbook)
-        if prove {
-            // A check the static rules already call vacuous (`|| true`) is not reported twice.
-            let found = diagnostics
-            diagnostics += try Stages.prove(handbook, root: common.rootURL, jobs: jobs)
-                .filter { p in !found.contains { $0.code == p.code && $0.position == p.position } }
+        let outcome = try Stages.library {
+            try Pipeline.lint(root: common.rootURL, prove: prove ? Pipeline.ProveSettings(jobs: jobs) : nil)
         }
-        DiagnosticPrinter(format: common.format).print(diagnostics)
-        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
-    }
-}
-
-/// The stages every command starts with.
-enum Stages {
-    /// `lint --prove`, with the default target's `env` and recorded programs (docs/authoring.md).
-    static func prove(_ handbook: Handbook, root: URL, jobs: Int) throws -> [Diagnostic] {
-        let (targets, _) = ChecksFolder(root: root).loadTargets()
-        let target = targets.defaultName.flatMap { targets.targets[$0] }
-        let prover = Prover(root: root, executable: executablePath(), jobs: max(1, jobs),
-                            recorded: target?.recorded ?? RunTarget.defaultRecorded, env: target?.env ?? [:])
-        return try prover.prove(handbook.checks)
-    }
-
-    static func loadAndLint(_ common: CommonOptions) throws -> (Handbook, [Diagnostic]) {
-        do {
-            let (handbook, loadProblems) = try HandbookLoader(root: common.rootURL).load()
-            return (handbook, loadProblems + Linter().lint(handbook))
-        } catch let error as HandbookLoader.LoadError {
-            throw ExitStatus.usage(error.description)
-        }
-    }
-}
-
-extension Stages {
-    static func themeFolder(_ root: URL) -> URL? {
-        let theme = root.appendingPathComponent("theme")
-        return FileManager.default.fileExists(atPath: theme.path) ? theme : nil
-    }
-}
-
-extension Stages {
-    /// Runs a path check; a refused path is a command-line error (exit 2) naming path and reason.
-    static func guarded<T>(_ check: () throws -> T) throws -> T {
-        do {
-            return try check()
-        } catch let refused as OutputPath.Refused {
-            throw ExitStatus.usage(refused.description)
-        }
+        DiagnosticPrinter(format: common.format).print(outcome.diagnostics)
+        throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict)
     }
 }

@@ -14,46 +14,18 @@ struct RecordCommand: AsyncParsableCommand {
     var into: String
 
     func run() async throws {
-        guard into.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]*/) != nil else {
-            throw ExitStatus.usage("--into \(into): use a plain folder name such as demo or lab")
+        let reporter = ProgressReporter(format: common.format)
+        let outcome = try Stages.library {
+            try Pipeline.record(root: common.rootURL, target: run.target, into: into, options: run.settings,
+                                strict: common.strict, progress: reporter)
         }
-        let (handbook, setup, diagnostics) = try Stages.prepareRun(common, targetName: run.target)
-        if setup.target.isReplay {
-            throw ExitStatus.usage("target `\(setup.target.name)` replays fixtures; record from a real target")
+        guard let results = outcome.results, !outcome.stopped else {
+            throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict)
         }
-        var runner = CheckRunner(target: setup.target, root: common.rootURL, jobs: run.jobs, allowMutations: run.allowMutations,
-                                 redactor: setup.redactor, executable: Stages.executablePath())
-        runner.mode = .record
-        let reporter = ProgressReporter()
-        reporter.start(total: handbook.checks.count, target: setup.target.name)
-        let folder = common.rootURL.appendingPathComponent("checks/fixtures").appendingPathComponent(into).standardizedFileURL
-        let started = Date()
-        let checkResults = try runner.run(handbook.checks, progress: { r, d, t in reporter.finished(r, done: d, total: t) }) { calls in
-            Interrupts.checkpoint()  // an interrupted recording writes nothing
-            try Self.replace(folder) { staging in
-                let header = "recorded by `opsbook record --target \(setup.target.name)` on \(ResultsFile.timestamp(Date())); edit freely"
-                try FixtureRecorder.write(calls, into: staging, redactor: setup.redactor, header: header)
-            }
-        }
-        reporter.end()
-        let results = Results(handbook: handbook, checks: checkResults, attestations: setup.attestations,
-                              target: setup.target.name, started: started, finished: Date(), today: Day.today())
         SummaryPrinter(format: common.format).print(results)
-        let count = checkResults.count
-        print("opsbook: recorded \(count) \(count == 1 ? "check" : "checks") into \(folder.path)")
-        throw ExitStatus.code(diagnostics: diagnostics, strict: common.strict, anyFailure: results.anyFailure)
-    }
-
-    /// Writes into a staging folder and swaps it in, so a failed recording leaves the old one.
-    static func replace(_ folder: URL, write: (URL) throws -> Void) throws {
-        let staging = try FolderSwap.makeStaging(beside: folder, purpose: "recording")
-        do {
-            try write(staging)
-            try FolderSwap.swapIn(staging, at: folder)
-        } catch {
-            FolderSwap.discard(staging)
-            throw error
-        }
+        let count = outcome.recorded
+        print("opsbook: recorded \(count) \(count == 1 ? "check" : "checks") into \(outcome.folder.path)")
+        throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict, anyFailure: results.anyFailure)
     }
 }
 

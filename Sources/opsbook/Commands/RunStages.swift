@@ -15,72 +15,34 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs \(jobs): give how many checks may run at once, 1 or more") }
     }
+
+    var settings: RunSettings { RunSettings(allowMutations: allowMutations, jobs: jobs) }
 }
 
-/// Everything a run needs from `checks/`, read and validated before anything runs.
-struct RunSetup {
-    var target: RunTarget
-    var fixtures: FixtureSet?
-    var attestations: [Attestation]
-    var redactor: Redactor
-    var diagnostics: [Diagnostic]
-}
-
-extension Stages {
-    /// Load, lint and read `checks/`; print every problem; stop with exit 2 if any is an error.
-    static func prepareRun(_ common: CommonOptions, targetName: String?) throws -> (Handbook, RunSetup, [Diagnostic]) {
-        let (handbook, lint) = try loadAndLint(common)
-        let setup = try setUpRun(handbook, root: common.rootURL, targetName: targetName)
-        let diagnostics = lint + setup.diagnostics
-        DiagnosticPrinter(format: common.format).print(diagnostics)
-        let status = ExitStatus.code(diagnostics: diagnostics, strict: common.strict)
-        if status != .success { throw status }
-        return (handbook, setup, diagnostics)
+/// The command line's side of the library's pipeline (`OpsbookKit/Pipeline`): the library
+/// returns values and throws `PipelineError`; this turns them into output and exit statuses.
+enum Stages {
+    /// Calls the library; a `PipelineError` shows its diagnostics, then its message, and exits 2.
+    static func library<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PipelineError {
+            DiagnosticPrinter(format: .text).print(error.diagnostics)
+            if error.isUsage { throw ExitStatus.usage(error.message) }
+            throw error
+        }
     }
 
-    static func setUpRun(_ handbook: Handbook, root: URL, targetName: String?) throws -> RunSetup {
-        let folder = ChecksFolder(root: root)
-        let (targets, targetProblems) = folder.loadTargets()
-        let (attestations, attestationProblems) = folder.loadAttestations(for: handbook)
-        let (redactor, redactProblems) = folder.loadRedactor()
-        var diagnostics = targetProblems + attestationProblems + redactProblems
-        // A broken targets.yaml explains a missing target: show its problems before saying so.
-        func stop(_ message: String) -> ExitCode {
-            DiagnosticPrinter(format: .text).print(diagnostics)
-            return ExitStatus.usage(message)
+    /// The terminal summary, grouped by target when there are several.
+    static func printSummaries(_ runs: [TargetRun], format: DiagnosticPrinter.Format) {
+        for run in runs {
+            if runs.count > 1 { FileHandle.standardOutput.write(Data("\n== target \(run.setup.target.name) ==\n".utf8)) }
+            SummaryPrinter(format: format).print(run.results)
         }
-        guard let name = targetName ?? targets.defaultName else {
-            throw stop("no --target given and checks/targets.yaml names no default")
+        if runs.count > 1 {
+            let failing = runs.filter { $0.results.anyFailure }.map(\.setup.target.name)
+            let line = "\ntargets: \(runs.count - failing.count) of \(runs.count) passing" + (failing.isEmpty ? "" : "; failing: " + failing.joined(separator: ", "))
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
         }
-        guard let target = targets.targets[name] else {
-            let known = targets.names.isEmpty ? "none defined" : targets.names.joined(separator: ", ")
-            throw stop("unknown target `\(name)`; known targets: \(known)")
-        }
-        var fixtures: FixtureSet? = nil
-        if target.isReplay {
-            let (set, problems) = FixtureSet.load(folders: target.fixtures, root: root, positions: target.fixturePositions)
-            fixtures = set
-            diagnostics += problems + set.unknownCheckWarnings(knownIDs: Set(handbook.checks.map(\.id)))
-        }
-        return RunSetup(target: target, fixtures: fixtures, attestations: attestations,
-                        redactor: redactor.hiding(secretsOf: target.env), diagnostics: diagnostics)
-    }
-
-    static func runChecks(_ checks: [CheckBlock], setup: RunSetup, root: URL, options: RunOptions,
-                          reporter: ProgressReporter) throws -> [CheckResult] {
-        var runner = CheckRunner(target: setup.target, root: root, jobs: options.jobs, allowMutations: options.allowMutations,
-                                 redactor: setup.redactor, executable: executablePath())
-        runner.fixtures = setup.fixtures
-        reporter.start(total: checks.count, target: setup.target.name)
-        let results = try runner.run(checks) { result, done, total in reporter.finished(result, done: done, total: total) }
-        Interrupts.checkpoint()  // checks killed by an interrupt are not results
-        reporter.end()
-        return results
-    }
-
-    /// The running opsbook binary, for the fixture stand-ins to call back into.
-    static func executablePath() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     }
 }

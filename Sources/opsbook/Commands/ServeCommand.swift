@@ -19,11 +19,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard (1...65535).contains(port) else { throw ExitStatus.usage("--port \(port) is not a port number") }
-        let build = SiteBuild(common: common, out: out, search: true)
-        let first = try build.build(initialSource(build))
-        let verdicts = SiteBuild.Verdicts.given(first.0[0].checks ?? [], target: first.0[0].target, started: first.0[0].started,
-                                                finished: first.0[0].finished)
-        let keep = first.0[0].checks == nil ? SiteBuild.Verdicts.none : verdicts
+        let build = SiteBuild(common: common, out: out, search: true, run: run.settings)
+        let first = try build.build(initialSource(build)).verdicts[0]
+        let verdicts = Pipeline.VerdictSource.given(first.checks ?? [], target: first.target, started: first.started,
+                                                    finished: first.finished)
+        let keep = first.checks == nil ? Pipeline.VerdictSource.none : verdicts
         let state = ServeState()
         let watcher = Watcher(root: common.rootURL)
         Thread.detachNewThread {
@@ -47,8 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
         server.serve(listener)
     }
 
-    private func initialSource(_ build: SiteBuild) -> SiteBuild.Verdicts {
-        if checks { return .run(run) }
+    private func initialSource(_ build: SiteBuild) -> Pipeline.VerdictSource {
+        if checks { return .run(targets: run.target) }
         let last = build.outURL.appendingPathComponent("results.json")
         // Read into memory before the build replaces the file.
         if let data = try? Data(contentsOf: last), let earlier = try? ResultsFile.read(data), !earlier.checks.isEmpty {

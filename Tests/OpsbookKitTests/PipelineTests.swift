@@ -1,0 +1,122 @@
+import XCTest
+@testable import OpsbookKit
+
+/// The library's entry points, called directly: no binary, no exit statuses, no printing.
+final class PipelineTests: XCTestCase {
+    /// One criterion decided by one check that passes only where the target's env says `up`.
+    private func liveHandbook() throws -> URL {
+        try TestSupport.handbook([
+            "content/index.md": "# Service\n- [x] The service is up\n  ```check service-up\n  $ echo \"$STATE\"\n  up\n  ```\n",
+            "checks/targets.yaml": "default: good\ntargets:\n  good:\n    env: { STATE: up }\n  broken:\n    env: { STATE: down }\n",
+        ])
+    }
+
+    private var settings: RunSettings { RunSettings(jobs: 2, executable: TestSupport.binary.path) }
+
+    /// Records what the pipeline reported, to prove it reports instead of printing.
+    private final class Recorder: PipelineProgress, @unchecked Sendable {
+        private let lock = NSLock()
+        private var _events: [String] = []
+        var events: [String] { lock.lock(); defer { lock.unlock() }; return _events }
+        private func add(_ e: String) { lock.lock(); _events.append(e); lock.unlock() }
+        func ready(targets: [String], diagnostics: [Diagnostic]) throws { add("ready \(targets.sorted().joined(separator: ","))") }
+        func finished(_ result: CheckResult, done: Int, total: Int) { add("\(result.id) \(result.status.rawValue)") }
+        func ran(_ runs: [TargetRun]) { add("ran \(runs.count)") }
+    }
+
+    func testLintReturnsTheHandbooksDiagnostics() throws {
+        let root = try TestSupport.handbook(["content/a.md": "# A\n\n```check Bad\ntrue\n```\n"])
+        let outcome = try Pipeline.lint(root: root)
+        let invalid = outcome.diagnostics.filter { $0.code == "check.invalid-id" }
+        XCTAssertEqual(invalid.count, 1, "\(outcome.diagnostics.map(\.gccStyle))")
+        XCTAssertEqual(invalid.first?.severity, .error)
+        XCTAssertEqual(invalid.first?.position?.path, "content/a.md")
+        XCTAssertEqual(invalid.first?.position?.line, 3)
+        XCTAssertEqual(outcome.handbook.pages.count, 1)
+    }
+
+    func testCheckAgainstLiveTargetsReturnsResultsPerTarget() throws {
+        let root = try liveHandbook()
+        let recorder = Recorder()
+        let outcome = try Pipeline.check(root: root, targets: "good,broken", options: .init(run: settings), progress: recorder)
+        XCTAssertFalse(outcome.stopped)
+        XCTAssertEqual(outcome.runs.map(\.targetName), ["good", "broken"])
+        let status = Dictionary(uniqueKeysWithValues: outcome.runs.map { ($0.targetName, $0.results.checks?.first?.status) })
+        XCTAssertEqual(status["good"], .passed)
+        XCTAssertEqual(status["broken"], .failed)
+        XCTAssertFalse(outcome.runs[0].results.anyFailure)
+        XCTAssertTrue(outcome.runs[1].results.anyFailure)
+        XCTAssertTrue(outcome.anyFailure)
+        XCTAssertEqual(outcome.runs[1].results.claimedFailing.count, 1, "the ticked criterion is claimed done but failing")
+        let events = recorder.events
+        XCTAssertEqual(events.first, "ready broken,good")
+        XCTAssertEqual(events.last, "ran 2")
+        XCTAssertEqual(Set(events.dropFirst().dropLast()), ["service-up passed", "service-up failed"])
+    }
+
+    func testCheckStopsOnHandbookErrorsWithoutRunning() throws {
+        let root = try TestSupport.handbook([
+            "content/a.md": "# A\n\n```check Bad\ntouch ran-anyway\n```\n",
+            "checks/targets.yaml": "default: here\ntargets:\n  here:\n    env: {}\n",
+        ])
+        let outcome = try Pipeline.check(root: root, targets: nil, options: .init(run: settings))
+        XCTAssertTrue(outcome.stopped)
+        XCTAssertTrue(outcome.runs.isEmpty)
+        XCTAssertTrue(outcome.diagnostics.contains { $0.code == "check.invalid-id" })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("ran-anyway").path))
+    }
+
+    func testBuildWritesTheSiteAndReturnsItsResults() throws {
+        let root = try liveHandbook()
+        let out = TestSupport.scratch.appendingPathComponent("site-\(UUID().uuidString)")
+        let outcome = try Pipeline.build(root: root, out: out.path, verdicts: .run(targets: "broken"),
+                                         options: .init(run: settings, search: false))
+        XCTAssertFalse(outcome.stopped)
+        XCTAssertEqual(outcome.site, out.standardizedFileURL)
+        XCTAssertEqual(outcome.pages, 1)
+        XCTAssertEqual(outcome.verdicts.count, 1)
+        XCTAssertEqual(outcome.verdicts[0].target, "broken")
+        XCTAssertEqual(outcome.verdicts[0].checks?.map(\.status), [.failed])
+        let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(index.contains("The service is up"), index)
+        let written = try ResultsFile.read(Data(contentsOf: out.appendingPathComponent("results.json")))
+        XCTAssertEqual(written.target, "broken")
+        XCTAssertEqual(written.checks.map(\.status), [.failed])
+    }
+
+    func testBuildWithoutChecksRunsNothing() throws {
+        let root = try liveHandbook()
+        let out = TestSupport.scratch.appendingPathComponent("site-\(UUID().uuidString)")
+        let outcome = try Pipeline.build(root: root, out: out.path, verdicts: .none, options: .init(run: settings, search: false))
+        XCTAssertNil(outcome.verdicts[0].checks)
+        XCTAssertFalse(outcome.anyFailure)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("index.html").path))
+    }
+
+    func testUnknownTargetIsATypedUsageError() throws {
+        let root = try liveHandbook()
+        XCTAssertThrowsError(try Pipeline.check(root: root, targets: "nope", options: .init(run: settings))) { error in
+            guard let error = error as? PipelineError else { return XCTFail("not a PipelineError: \(error)") }
+            XCTAssertTrue(error.isUsage)
+            XCTAssertEqual(error.message, "unknown target `nope`; known targets: broken, good")
+        }
+        let out = TestSupport.scratch.appendingPathComponent("site-\(UUID().uuidString)")
+        XCTAssertThrowsError(try Pipeline.build(root: root, out: out.path, verdicts: .run(targets: "nope"), options: .init(run: settings))) { error in
+            XCTAssertEqual((error as? PipelineError)?.isUsage, true)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a refused build writes nothing")
+    }
+
+    func testBadSelectionAndRefusedOutputAreUsageErrors() throws {
+        let root = try liveHandbook()
+        XCTAssertThrowsError(try Pipeline.check(root: root, targets: nil, options: .init(run: settings, only: ["missing"]))) { error in
+            XCTAssertEqual((error as? PipelineError)?.message, "--only: no check with id missing")
+        }
+        XCTAssertThrowsError(try Pipeline.build(root: root, out: "content", verdicts: .none, options: .init(run: settings))) { error in
+            XCTAssertEqual((error as? PipelineError)?.isUsage, true, "\(error)")
+        }
+        XCTAssertThrowsError(try Pipeline.record(root: root, target: nil, into: "../x", options: settings)) { error in
+            XCTAssertEqual((error as? PipelineError)?.isUsage, true, "\(error)")
+        }
+    }
+}
