@@ -240,3 +240,45 @@ final class FleetTests: XCTestCase {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
+
+/// Issue 18's "done when", literally: the project's handbook against demo and demo-degraded,
+/// three runs into one history.
+final class FleetHandbookTests: XCTestCase {
+    func testDemoAndDegradedWithHistoryThreeTimes() throws {
+        let scratch = try TestSupport.handbook([:])
+        let history = scratch.appendingPathComponent("h").path, out = scratch.appendingPathComponent("site").path
+        for _ in 0..<3 {
+            let run = try TestSupport.opsbook(["build", "--target", "demo,demo-degraded", "--history", history, "--out", out, "--no-search"],
+                                              in: TestSupport.packageRoot)
+            XCTAssertEqual(run.status, 1, "demo-degraded fails\n\(run.stderr)")
+        }
+        let site = URL(fileURLWithPath: out)
+        let matrix = try String(contentsOf: site.appendingPathComponent("matrix.html"), encoding: .utf8)
+        let degradedFailing = matrix.components(separatedBy: #"data-target="demo-degraded" data-status="failed""#).count - 1
+        XCTAssertGreaterThan(degradedFailing, 10, "the bad day's failures are in the matrix")
+        XCTAssertFalse(matrix.contains(#"data-target="demo" data-status="failed""#), "demo fails nothing")
+
+        let (handbook, _) = try TestSupport.load(TestSupport.packageRoot)
+        var failing = 0
+        for page in handbook.pages where !page.criteria.isEmpty {
+            let html = try String(contentsOf: site.appendingPathComponent(page.outputPath), encoding: .utf8)
+            let chips = html.components(separatedBy: "<ul class=\"target-chips\"").dropFirst()
+            XCTAssertEqual(chips.count, page.criteria.count, "\(page.path): chips on every criterion")
+            for chip in chips where chip.contains(#"data-target="demo-degraded" data-status="failed""#) {
+                failing += 1
+                XCTAssertTrue(chip.contains("失敗中，自 <time datetime=") && chip.contains("連續 3 次"), "\(page.path): since on a failing criterion")
+            }
+        }
+        XCTAssertGreaterThan(failing, 10)
+        let dashboard = try String(contentsOf: site.appendingPathComponent("dashboard.html"), encoding: .utf8)
+        XCTAssertEqual(dashboard.components(separatedBy: "<figure class=\"phase-chart\">").count - 1,
+                       handbook.pages.filter { $0.kind == .phase && !$0.criteria.isEmpty }.count, "one chart per phase")
+
+        let entries = try History(folder: URL(fileURLWithPath: history)).entries()
+        XCTAssertEqual(entries.count, 6)
+        let good = entries.first { $0.target == "demo" }!.file.path, bad = entries.first { $0.target == "demo-degraded" }!.file.path
+        let diff = try TestSupport.opsbook(["diff", good, bad], in: scratch)
+        XCTAssertEqual(diff.status, 1, diff.stdout + diff.stderr)
+        XCTAssertTrue(diff.stdout.contains("New failures ("), diff.stdout)
+    }
+}
