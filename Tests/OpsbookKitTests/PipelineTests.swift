@@ -115,8 +115,29 @@ final class PipelineTests: XCTestCase {
         XCTAssertThrowsError(try Pipeline.build(root: root, out: "content", verdicts: .none, options: .init(run: settings))) { error in
             XCTAssertEqual((error as? PipelineError)?.isUsage, true, "\(error)")
         }
+        XCTAssertThrowsError(try Pipeline.build(root: root, out: "site", verdicts: .earlier([]), options: .init(run: settings))) { error in
+            XCTAssertEqual((error as? PipelineError)?.message, "--results: give one or more results files, comma-separated")
+        }
         XCTAssertThrowsError(try Pipeline.record(root: root, target: nil, into: "../x", options: settings)) { error in
             XCTAssertEqual((error as? PipelineError)?.isUsage, true, "\(error)")
         }
+    }
+
+    func testRecordRunsAgainstALiveTargetAndRefusesAReplayTarget() throws {
+        let root = try liveHandbook()
+        let outcome = try Pipeline.record(root: root, target: "good", into: "rec", options: settings)
+        XCTAssertFalse(outcome.stopped)
+        XCTAssertEqual(outcome.results?.checks?.map(\.status), [.passed])
+        XCTAssertEqual(outcome.recorded, 1)
+        XCTAssertEqual(outcome.folder.standardizedFileURL.path, root.appendingPathComponent("checks/fixtures/rec").standardizedFileURL.path)
+        var isFolder: ObjCBool = false
+        XCTAssertTrue(FileManager.default.fileExists(atPath: outcome.folder.path, isDirectory: &isFolder) && isFolder.boolValue)
+
+        try Data("default: good\ntargets:\n  good:\n    env: { STATE: up }\n  replay:\n    fixtures: checks/fixtures/rec\n".utf8)
+            .write(to: root.appendingPathComponent("checks/targets.yaml"))
+        XCTAssertThrowsError(try Pipeline.record(root: root, target: "replay", into: "again", options: settings)) { error in
+            XCTAssertEqual((error as? PipelineError)?.message, "target `replay` replays fixtures; record from a real target")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("checks/fixtures/again").path))
     }
 }

@@ -120,6 +120,8 @@ extension Pipeline {
                         started: started, finished: finished, today: today)
             }
         case .earlier(let files):
+            // `--results ,` names no file; without this the site would have no verdicts at all.
+            guard !files.isEmpty else { throw PipelineError.usage("--results: give one or more results files, comma-separated") }
             return try files.map { file in
                 let earlier: ResultsFile.EarlierRun
                 do {
