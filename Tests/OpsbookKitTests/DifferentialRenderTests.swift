@@ -62,18 +62,6 @@ final class DifferentialRenderTests: XCTestCase {
         }
     }
 
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-    }
-
     /// The normaliser must not hide real differences: a writer that dropped a `<p>` or a footnote
     /// would be caught.
     func testNormaliserKeepsRealDifferences() {

@@ -4,18 +4,6 @@ import XCTest
 /// Hostile and random input never crashes the loader or the matcher, and every position it reports
 /// points inside the file. Seeded, so a failure reproduces.
 final class RobustnessTests: XCTestCase {
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-    }
-
     private let pieces: [String] = [
         "---\n", "title: x\n", "kind: phase\n", "due: 2025-02-30\n", "# 標題\n", "## 目標\n", "段落文字\n", "\n",
         "- [x] 條件\n", "- [ ] 條件 `check:a`\n", "  - [ ] 巢狀\n", "```check a timeout=1s\n", "```check\n", "```\n",

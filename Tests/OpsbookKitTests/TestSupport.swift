@@ -125,3 +125,16 @@ final class ErrorPipeReader: @unchecked Sendable {
         return data
     }
 }
+
+/// A seeded random generator (SplitMix64) for the generated-input tests, so a failure reproduces.
+struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+    mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
+}

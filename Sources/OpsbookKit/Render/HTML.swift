@@ -1,28 +1,24 @@
 /// Escaping for everything that came from Markdown or from command output.
 enum HTML {
-    static func escape(_ text: String) -> String {
+    /// `&`, `<`, `>`, `"` and, unless `apostrophe` is false, `'`. The Markdown writer passes false:
+    /// cmark-gfm leaves `'` alone, and its pages must match cmark's bytes (every attribute there is
+    /// double-quoted, so `'` is safe).
+    static func escape(_ text: String, apostrophe: Bool = true) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || (apostrophe && $0 == 0x27) }) else {
+            return text
+        }
         var out = ""
-        out.reserveCapacity(text.utf8.count)
+        out.reserveCapacity(text.utf8.count + 16)
         for ch in text.unicodeScalars {
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            case "'": out += "&#39;"
+            case "'" where apostrophe: out += "&#39;"
             default: out.unicodeScalars.append(ch)
             }
         }
         return out
-    }
-
-    /// Only web, mail and relative links survive; `javascript:`, `data:`, `vbscript:` and the
-    /// like become `#` (browsers ignore case, leading spaces and control characters in the scheme).
-    static func safeURL(_ url: String) -> String {
-        let squeezed = String(url.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F }).lowercased()
-        guard let colon = squeezed.firstIndex(of: ":") else { return url }
-        let scheme = squeezed[..<colon]
-        if scheme.contains("/") || scheme.contains("?") || scheme.contains("#") { return url }
-        return ["http", "https", "mailto"].contains(String(scheme)) ? url : "#"
     }
 }

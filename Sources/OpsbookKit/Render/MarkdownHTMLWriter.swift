@@ -285,21 +285,7 @@ struct MarkdownHTMLWriter {
     }
 
     /// cmark's text escaping: `&`, `<`, `>` and `"` (every attribute here is double-quoted).
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTML.escape(text, apostrophe: false) }
 
     /// The target the results came from, shown with each check.
     var target: String?
