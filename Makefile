@@ -13,7 +13,7 @@ TEST_DEBS := etcd-server etcd-client redis-server jq curl procps prometheus prom
 BROWSER_DEBS := chromium fonts-noto-cjk poppler-utils python3-pip
 BROWSER_PIP := playwright pytest
 
-.PHONY: site build test deps test-deps browser-deps site-deps bench lint check clean
+.PHONY: site build static dist dist-check test deps test-deps browser-deps site-deps bench lint check clean
 
 site: deps site-deps build
 	$(OPSBOOK) build --target demo
@@ -28,15 +28,29 @@ lint: build
 check: build
 	$(OPSBOOK) check --target demo
 
-test: deps test-deps browser-deps site-deps
+test: deps test-deps browser-deps site-deps static
 	$(SWIFT) build
 	@# Both suites run even when the first fails; the closing line any CI can read is the sum of
 	@# XCTest's and pytest's totals, and the target fails when either did.
+	@# StaticBinaryTests copy the release binary that `static` just built and must not skip it.
 	@swift_rc=0; pytest_rc=0; \
-	$(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log || swift_rc=$$?; \
+	OPSBOOK_REQUIRE_STATIC=1 $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log || swift_rc=$$?; \
 	python3 -m pytest -q -p no:cacheprovider Tests/browser 2>&1 | tee .build/browser-test.log || pytest_rc=$$?; \
 	awk -v swift_rc=$$swift_rc -v pytest_rc=$$pytest_rc -f Tests/test-summary.awk .build/test.log .build/browser-test.log; \
 	[ $$swift_rc = 0 ] && [ $$pytest_rc = 0 ]
+
+# The self-contained release binary (docs/install.md): .build/static/release/opsbook.
+static: deps
+	SWIFT=$(SWIFT) bash packaging/build-static.sh
+
+# dist/opsbook and dist/opsbook_<version>_amd64.deb (binary, man page, completions).
+dist: static
+	SWIFT=$(SWIFT) bash packaging/build-deb.sh
+
+# Installs the .deb into a minimal Debian made with debootstrap and builds a new handbook
+# there (needs root and network; not part of CI's run).
+dist-check: dist
+	bash packaging/dist-check.sh
 
 bench: deps
 	$(SWIFT) build -c release

@@ -54,7 +54,8 @@ let package = Package(
                           linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
         .testTarget(
             name: "OpsbookKitTests",
-            dependencies: ["OpsbookKit"],
+            // The command-line module too, so tests can parse invocations with its command types.
+            dependencies: ["OpsbookKit", "opsbook", .product(name: "Yams", package: "Yams")],
             exclude: []
         ),
     ],

@@ -9,7 +9,8 @@ struct OpsbookCommand: AsyncParsableCommand {
         abstract: "Check and publish an ops handbook: run its check blocks, decide its acceptance criteria, render a static site.",
         version: "opsbook \(OpsbookVersion.version)\ncommit \(OpsbookVersion.commit)",
         subcommands: [
-            BuildCommand.self, CheckCommand.self, LintCommand.self, RecordCommand.self, ServeCommand.self, DiffCommand.self,
+            InitCommand.self, BuildCommand.self, CheckCommand.self, LintCommand.self, RecordCommand.self,
+            ServeCommand.self, DiffCommand.self,
             FixtureReplayCommand.self, FixtureRecordCommand.self, FixtureSandboxCommand.self,
         ]
     )

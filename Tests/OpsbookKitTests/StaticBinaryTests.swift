@@ -39,7 +39,7 @@ final class StaticBinaryTests: XCTestCase {
         let bin = try copiedBinary()
         let ldd = try Self.run(["/usr/bin/ldd", bin.path], in: bin.deletingLastPathComponent())
         XCTAssertEqual(ldd.status, 0, ldd.stdout)
-        let libraries = ldd.stdout.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+        let libraries = ldd.stdout.split(separator: "\n").compactMap { $0.split(whereSeparator: \.isWhitespace).first.map(String.init) }
         XCTAssertTrue(libraries.contains("libc.so.6"), ldd.stdout)
         XCTAssertEqual(Set(libraries).subtracting(Self.allowedLibraries), [], ldd.stdout)
         XCTAssertFalse(ldd.stdout.contains("not found"), ldd.stdout)
@@ -60,6 +60,16 @@ final class StaticBinaryTests: XCTestCase {
         let version = try Self.runHidden([bin.path, "--version"], in: bin.deletingLastPathComponent())
         XCTAssertEqual(version.stdout, "opsbook \(OpsbookVersion.version)\ncommit \(OpsbookVersion.commit)\n",
                        "the release binary is built from the same tree as the tests")
+    }
+
+    func testCopiedBinaryStartsANewHandbookThatBuildsAndPasses() throws {
+        let bin = try copiedBinary()
+        let dir = bin.deletingLastPathComponent().appendingPathComponent("new-handbook")
+        let made = try Self.runHidden([bin.path, "init", dir.path], in: bin.deletingLastPathComponent())
+        XCTAssertEqual(made.status, 0, made.stdout + made.stderr)
+        let build = try Self.runHidden([bin.path, "build", "--root", dir.path, "--no-search"], in: bin.deletingLastPathComponent())
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("site/index.html").path))
     }
 
     // MARK: - running with things out of reach
