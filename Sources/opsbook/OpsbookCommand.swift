@@ -27,5 +27,8 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "Treat warnings as errors.")
     var strict = false
 
+    @Flag(name: [.short, .long], help: "Print only problems and failures: no progress, no counts, no closing line. (Colour: set NO_COLOR to turn it off.)")
+    var quiet = false
+
     var rootURL: URL { URL(fileURLWithPath: root) }
 }

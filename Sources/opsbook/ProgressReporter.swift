@@ -12,10 +12,13 @@ final class ProgressReporter: @unchecked Sendable {
     private let format: DiagnosticPrinter.Format
     /// `check` prints the summaries as soon as every target has run, before reports are written.
     private let summariesWhenRan: Bool
+    /// `--quiet`: nothing at all while checks run; the summary names only the failures.
+    private let quiet: Bool
 
-    init(format: DiagnosticPrinter.Format = .text, summariesWhenRan: Bool = false) {
+    init(format: DiagnosticPrinter.Format = .text, summariesWhenRan: Bool = false, quiet: Bool = false) {
         self.format = format
         self.summariesWhenRan = summariesWhenRan
+        self.quiet = quiet
     }
 
     func start(total: Int, target: String) {
@@ -44,7 +47,10 @@ final class ProgressReporter: @unchecked Sendable {
         return "\u{1B}[\(code)m\(word)\u{1B}[0m"
     }
 
-    private func write(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+    private func write(_ s: String) {
+        if quiet { return }
+        FileHandle.standardOutput.write(Data(s.utf8))
+    }
 }
 
 /// The command line's view of the library's pipeline: problems printed before anything runs,
@@ -56,7 +62,7 @@ extension ProgressReporter: PipelineProgress {
     func started(total: Int, target: String) { start(total: total, target: target) }
     func ended(target: String) { end() }
     func ran(_ runs: [TargetRun]) {
-        if summariesWhenRan { Stages.printSummaries(runs, format: format) }
+        if summariesWhenRan { Stages.printSummaries(runs, format: format, quiet: quiet) }
     }
 }
 
@@ -64,6 +70,8 @@ extension ProgressReporter: PipelineProgress {
 /// criteria, naming every one that is claimed done but failing.
 struct SummaryPrinter {
     var format: DiagnosticPrinter.Format
+    /// `--quiet`: only the failures and the criteria claimed done but failing; no counts.
+    var quiet = false
 
     func print(_ results: Results) {
         var out = ""
@@ -83,9 +91,9 @@ struct SummaryPrinter {
             }
         }
         let checkCounts = CheckStatus.allCases.map { "\(results.count($0)) \($0.rawValue)" }.joined(separator: ", ")
-        out += "\nchecks: \(checkCounts)\n"
+        if !quiet { out += "\nchecks: \(checkCounts)\n" }
         let criteriaCounts = CriterionStatus.allCases.map { "\(results.count($0)) \($0.rawValue)" }.joined(separator: ", ")
-        out += "criteria: \(criteriaCounts)\n"
+        if !quiet { out += "criteria: \(criteriaCounts)\n" }
         for v in results.claimedFailing {
             out += "claimed done, failing: \(v.criterion.page):\(v.criterion.position.line): \(ConsoleText.neutralise(v.criterion.text))\n"
         }

@@ -3,7 +3,8 @@ import Foundation
 import OpsbookKit
 
 struct BuildCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "build", abstract: "Lint, run the checks, render the site.")
+    static let configuration = CommandConfiguration(commandName: "build", abstract: "Lint, run the checks, render the site.",
+                                                    discussion: HelpExamples.discussion("build"))
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var run: RunOptions
@@ -45,13 +46,13 @@ struct SiteBuild {
         let options = Pipeline.BuildOptions(run: run, strict: common.strict, search: search, fleet: fleet)
         let outcome = try Stages.library {
             try Pipeline.build(root: common.rootURL, out: out, verdicts: source, options: options,
-                               progress: ProgressReporter(format: common.format))
+                               progress: ProgressReporter(format: common.format, quiet: common.quiet))
         }
         if outcome.stopped { throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict) }
         DiagnosticPrinter(format: common.format).print(outcome.siteDiagnostics)
-        if case .run = source { Stages.printSummaries(outcome.runs, format: common.format) }
+        if case .run = source { Stages.printSummaries(outcome.runs, format: common.format, quiet: common.quiet) }
         let count = outcome.pages
-        print("opsbook: wrote \(count) \(count == 1 ? "page" : "pages") to \(outcome.site.path)")
+        if !common.quiet { print("opsbook: wrote \(count) \(count == 1 ? "page" : "pages") to \(outcome.site.path)") }
         return outcome
     }
 }

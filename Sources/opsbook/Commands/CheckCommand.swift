@@ -3,7 +3,8 @@ import Foundation
 import OpsbookKit
 
 struct CheckCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Lint and run checks only; print progress and a summary.")
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Lint and run checks only; print progress and a summary.",
+                                                    discussion: HelpExamples.discussion("check"))
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var run: RunOptions
@@ -22,7 +23,7 @@ struct CheckCommand: AsyncParsableCommand {
         let options = Pipeline.CheckOptions(run: run.settings, strict: common.strict, page: page,
                                             only: only.map { $0.split(separator: ",").map(String.init) },
                                             json: json, junit: junit, fleet: fleet.records)
-        let progress = ProgressReporter(format: common.format, summariesWhenRan: true)
+        let progress = ProgressReporter(format: common.format, summariesWhenRan: true, quiet: common.quiet)
         let outcome = try Stages.library {
             try Pipeline.check(root: common.rootURL, targets: run.target, options: options, progress: progress)
         }

@@ -3,7 +3,8 @@ import Foundation
 import OpsbookKit
 
 struct LintCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lint", abstract: "Parse everything, report every problem, run nothing (--prove: run every check in made-up worlds, isolated, to show it can fail).")
+    static let configuration = CommandConfiguration(commandName: "lint", abstract: "Parse everything, report every problem, run nothing (--prove: run every check in made-up worlds, isolated, to show it can fail).",
+                                                    discussion: HelpExamples.discussion("lint"))
 
     @OptionGroup var common: CommonOptions
     @Flag(name: .long, help: "Also run every check in made-up worlds (empty answers, errors, an empty cluster) and warn about checks that pass in one.")

@@ -6,7 +6,7 @@ struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Run the checks against a real target and write what the recorded programs answered as fixtures.",
-        discussion: "Writes checks/fixtures/<into>/<check-id>.yaml, replacing that folder's previous recording. Output is redacted before it is written.")
+        discussion: HelpExamples.discussion("record", "Writes checks/fixtures/<into>/<check-id>.yaml, replacing that folder's previous recording. Output is redacted before it is written."))
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var run: RunOptions
@@ -14,7 +14,7 @@ struct RecordCommand: AsyncParsableCommand {
     var into: String
 
     func run() async throws {
-        let reporter = ProgressReporter(format: common.format)
+        let reporter = ProgressReporter(format: common.format, quiet: common.quiet)
         let outcome = try Stages.library {
             try Pipeline.record(root: common.rootURL, target: run.target, into: into, options: run.settings,
                                 strict: common.strict, progress: reporter)
@@ -22,9 +22,9 @@ struct RecordCommand: AsyncParsableCommand {
         guard let results = outcome.results, !outcome.stopped else {
             throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict)
         }
-        SummaryPrinter(format: common.format).print(results)
+        SummaryPrinter(format: common.format, quiet: common.quiet).print(results)
         let count = outcome.recorded
-        print("opsbook: recorded \(count) \(count == 1 ? "check" : "checks") into \(outcome.folder.path)")
+        if !common.quiet { print("opsbook: recorded \(count) \(count == 1 ? "check" : "checks") into \(outcome.folder.path)") }
         throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict, anyFailure: results.anyFailure)
     }
 }

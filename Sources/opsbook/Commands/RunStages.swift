@@ -34,10 +34,10 @@ enum Stages {
     }
 
     /// The terminal summary, grouped by target when there are several.
-    static func printSummaries(_ runs: [TargetRun], format: DiagnosticPrinter.Format) {
+    static func printSummaries(_ runs: [TargetRun], format: DiagnosticPrinter.Format, quiet: Bool = false) {
         for run in runs {
             if runs.count > 1 { FileHandle.standardOutput.write(Data("\n== target \(run.setup.target.name) ==\n".utf8)) }
-            SummaryPrinter(format: format).print(run.results)
+            SummaryPrinter(format: format, quiet: quiet).print(run.results)
         }
         if runs.count > 1 {
             let failing = runs.filter { $0.results.anyFailure }.map(\.setup.target.name)

@@ -6,7 +6,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Build, serve the site on 127.0.0.1, rebuild on change.",
-        discussion: "Watches content/, checks/ and theme/. Checks run once at start with --checks; otherwise the verdicts of site/results.json are reused, and every rebuild keeps the verdicts it started with.")
+        discussion: HelpExamples.discussion("serve", "Watches content/, checks/ and theme/. Checks run once at start with --checks; otherwise the verdicts of site/results.json are reused, and every rebuild keeps the verdicts it started with."))
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var run: RunOptions
