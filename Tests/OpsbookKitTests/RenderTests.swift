@@ -48,7 +48,10 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(page.contains("id=\"舊的勾\" data-status=\"passed\""), "a stale [ ] on a passing criterion shows passing")
         XCTAssertTrue(page.contains("class=\"banner claimed-failing\""))
         XCTAssertTrue(page.contains("<div class=\"check\" id=\"check-nodes\" data-check-id=\"nodes\" data-status=\"failed\">\n<details open>"))
-        XCTAssertTrue(page.contains("<span class=\"del\">-3</span>"))
+        XCTAssertTrue(page.contains("<span class=\"diff-line expected\"><span class=\"diff-tag\">預期</span>3</span>"))
+        XCTAssertTrue(page.contains("<span class=\"diff-line actual\"><span class=\"diff-tag\">✘ 實際</span>2</span>"),
+                      "the actual line that did not match is the failure, not a green insertion")
+        XCTAssertTrue(page.contains("<mark class=\"bad-line\">"), "the bad line is marked in the actual output")
         XCTAssertTrue(page.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" />"), "the author's claim stays visible")
     }
 

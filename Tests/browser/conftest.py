@@ -136,6 +136,7 @@ def open_page(browser):
         context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme="dark" if dark else "light",
                                       has_touch=viewport == "phone", is_mobile=viewport == "phone",
                                       locale="zh-TW", timezone_id="Asia/Taipei")
+        context.set_default_timeout(5000)  # a missing element fails fast, not after 30 s
         guard = _Guard()
 
         def route(r):

@@ -74,8 +74,11 @@ extension Pipeline {
             return BuildOutcome(diagnostics: diagnostics, siteDiagnostics: [], runs: [], stopped: true, site: outURL, pages: handbook.pages.count)
         }
 
-        let runs = try decide(handbook, source, root: root, setups: setups, attestations: attestationFile.0,
+        var runs = try decide(handbook, source, root: root, setups: setups, attestations: attestationFile.0,
                               settings: options.run, progress: progress)
+        // Which handbook commit the verdicts are of: in the results file, the records and the site.
+        let revision = HandbookRevision.read(root: root)
+        for i in runs.indices { runs[i].results.handbookRevision = revision }
         if case .run = source {
             try keepRecords(runs, handbook: handbook, fleet: options.fleet)
         }

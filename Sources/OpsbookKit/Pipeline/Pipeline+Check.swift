@@ -67,9 +67,12 @@ extension Pipeline {
 
         let selected = try select(handbook.checks, page: options.page, only: options.only)
         let judged = handbook.restricted(to: selected, page: options.page)
+        let revision = HandbookRevision.read(root: root)
         let runs = try runTargets(selected, setups: setups, root: root, settings: options.run, progress: progress) { setup, checks, started, finished in
-            Results(handbook: judged, checks: checks, attestations: setup.attestations, target: setup.target.name,
-                    started: started, finished: finished, today: Day.today())
+            var results = Results(handbook: judged, checks: checks, attestations: setup.attestations, target: setup.target.name,
+                                  started: started, finished: finished, today: Day.today())
+            results.handbookRevision = revision
+            return results
         }
         for r in runs {
             let name = r.setup.target.name

@@ -49,21 +49,30 @@ struct NavNode {
         return nil
     }
 
+    /// Failing criteria on this page and, for a folder, on every page under it.
+    func failureCount(_ failures: [String: Int]) -> Int {
+        (outputPath.flatMap { failures[$0] } ?? 0) + (folder == nil ? 0 : children.reduce(0) { $0 + $1.failureCount(failures) })
+    }
+
     /// Collapsed tree: every top-level entry, and the open branch down to the current page. Keeps a
     /// 1000-page site from repeating the whole tree in every page.
-    func html(current: String, prefix: String, openFolders: Set<String>) -> String {
+    /// `failures` counts failing criteria by output path; a page or folder with any gets a ✗ mark
+    /// that reads without colour.
+    func html(current: String, prefix: String, openFolders: Set<String>, failures: [String: Int] = [:]) -> String {
         var out = "<ul>"
         for child in children {
+            let failed = child.failureCount(failures)
+            let mark = failed > 0 ? "<span class=\"nav-fail\" role=\"img\" aria-label=\"\(failed) 項失敗\" title=\"\(failed) 項驗收條件失敗\">✗</span>" : ""
             let isCurrent = child.outputPath == current
             let isOpen = child.folder.map { openFolders.contains($0) } ?? false
             out += "<li\(isCurrent ? " class=\"current\"" : "")>"
             if let path = child.outputPath {
-                out += "<a href=\"\(HTML.escape(prefix + LinkRewriter.pathHref(path)))\"\(isCurrent ? " aria-current=\"page\"" : "")>\(HTML.escape(child.title))</a>"
+                out += "<a href=\"\(HTML.escape(prefix + LinkRewriter.pathHref(path)))\"\(isCurrent ? " aria-current=\"page\"" : "")>\(HTML.escape(child.title))\(mark)</a>"
             } else {
-                out += "<span class=\"folder\">\(HTML.escape(child.title))</span>"
+                out += "<span class=\"folder\">\(HTML.escape(child.title))\(mark)</span>"
             }
             if child.folder != nil, isOpen, !child.children.isEmpty {
-                out += child.html(current: current, prefix: prefix, openFolders: openFolders)
+                out += child.html(current: current, prefix: prefix, openFolders: openFolders, failures: failures)
             }
             out += "</li>"
         }

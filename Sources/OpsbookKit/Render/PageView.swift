@@ -26,6 +26,14 @@ struct PageView {
     var hasClaimedFailing: Bool
     var runInfo: String
     var kind: String
+    /// Target, time and handbook commit of the verdicts (escaped markup).
+    var provenanceHTML: String = ""
+    /// A runbook past its `review-every`: said at the top of the page, not only in the facts line.
+    var staleNotice: String? = nil
+    /// Phase pages end with a sign-off block on paper.
+    var hasSignOff: Bool { kind == "phase" }
+    /// Dashboard and search are outside the reading order: no empty pager there.
+    var hasPager: Bool { prev != nil || next != nil }
 
     /// "Page · Site", or just the site's title on its own home page (not "營運手冊 · 營運手冊").
     var documentTitle: String { title == siteTitle ? siteTitle : "\(title) · \(siteTitle)" }
@@ -33,23 +41,36 @@ struct PageView {
 
 /// What the `dashboard` template sees.
 struct DashboardView {
+    /// A count that links to the criteria it counts.
+    struct CountLink { var status: String; var word: String; var icon: String; var count: Int; var href: String }
+    struct CriterionLink { var page: String; var text: String; var href: String; var claimedFailing: Bool }
     struct Phase {
         var title: String; var href: String; var due: String; var overdue: Bool
-        var total: Int; var barHTML: String; var counts: [PageView.Count]; var failing: [PageView.Link]; var hasFailing: Bool
+        var total: Int; var barHTML: String; var counts: [CountLink]; var failing: [CriterionLink]; var hasFailing: Bool
     }
+    /// A page outside the phases with failing criteria: guides, deployments, onboarding, runbooks.
+    struct FailingPage { var title: String; var href: String; var section: String; var counts: [CountLink]; var failing: [CriterionLink] }
     struct Runbook {
         var title: String; var href: String; var component: String; var severity: String; var owner: String
-        var lastReviewed: String; var stale: Bool; var checksWord: String; var checksStatus: String
+        var lastReviewed: String; var stale: Bool; var checksIcon: String; var checksWord: String; var checksStatus: String
+        var checksHref: String?
     }
+    struct PageGroup { var anchor: String; var title: String; var href: String; var criteria: [CriterionLink] }
+    struct StatusGroup { var status: String; var icon: String; var word: String; var count: Int; var open: Bool; var pages: [PageGroup] }
     var phases: [Phase]
     var hasPhases: Bool
+    var failingPages: [FailingPage]
+    var hasFailingPages: Bool
     var runbooks: [Runbook]
     var hasRunbooks: Bool
     var verdict: String
     var verdictStatus: String
-    var counts: [PageView.Count]
-    var claimedFailing: [PageView.Link]
+    var counts: [CountLink]
+    var claimedFailing: [CriterionLink]
     var hasClaimedFailing: Bool
+    var claimedFailingCount: Int
+    var statusGroups: [StatusGroup]
+    var hasStatusGroups: Bool
 }
 
 import Mustache
@@ -80,6 +101,10 @@ extension PageView: MustacheParent {
         // The same on every page: which opsbook made the site (docs/install.md).
         case "opsbookVersion": return OpsbookVersion.version
         case "opsbookCommit": return OpsbookVersion.shortCommit
+        case "provenanceHTML": return provenanceHTML
+        case "staleNotice": return staleNotice
+        case "hasSignOff": return hasSignOff
+        case "hasPager": return hasPager
         default: return nil
         }
     }

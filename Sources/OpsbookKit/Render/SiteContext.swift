@@ -5,6 +5,8 @@ struct SiteContext {
     var handbook: Handbook
     var results: Results
     var today: Day
+    /// When the site was written: "N 小時前" is counted from here until the reader's browser redoes it.
+    var now = Date()
     private let nav: NavNode
     private let checkPages: [String: String]
     private let verdictsByPage: [String: [CriterionVerdict]]
@@ -13,6 +15,8 @@ struct SiteContext {
     let siteTitle: String
     /// Other targets and history, when the site has them.
     var fleet: (FleetSite, FleetIndex)?
+    /// Failing criteria by output path, for the navigation's ✗ marks.
+    private let failuresByOutput: [String: Int]
 
     init(handbook: Handbook, results: Results, today: Day) {
         self.handbook = handbook
@@ -24,6 +28,12 @@ struct SiteContext {
         self.checkPages = checkPages
         verdictsByPage = Dictionary(grouping: results.criteria, by: { $0.criterion.page })
         checkByID = results.checkByID
+        var failures: [String: Int] = [:]
+        for page in handbook.pages {
+            let n = (verdictsByPage[page.path] ?? []).filter { $0.status == .failed }.count
+            if n > 0 { failures[page.outputPath] = n }
+        }
+        failuresByOutput = failures
         siteTitle = handbook.page(at: "content/index.md")?.title ?? "Ops Handbook"
     }
 
@@ -55,7 +65,8 @@ struct SiteContext {
             prev: index > 0 ? link(handbook.pages[index - 1], prefix) : nil,
             next: index + 1 < handbook.pages.count ? link(handbook.pages[index + 1], prefix) : nil,
             facts: facts(page), counts: counts, hasCounts: !counts.isEmpty,
-            claimedFailing: failing, hasClaimedFailing: !failing.isEmpty, runInfo: runInfo, kind: page.kind.rawValue)
+            claimedFailing: failing, hasClaimedFailing: !failing.isEmpty, runInfo: runInfo, kind: page.kind.rawValue,
+            provenanceHTML: provenanceHTML, staleNotice: staleNotice(page))
     }
 
     private func link(_ page: Page, _ prefix: String) -> PageView.Link {
@@ -71,7 +82,7 @@ struct SiteContext {
         }
         let home = "<a class=\"nav-home\" href=\"\(prefix)index.html\">\(HTML.escape(siteTitle))</a>"
         let dash = "<a class=\"nav-dashboard\" href=\"\(prefix)dashboard.html\">儀表板</a>"
-        return home + dash + nav.html(current: current, prefix: prefix, openFolders: open)
+        return home + dash + nav.html(current: current, prefix: prefix, openFolders: open, failures: failuresByOutput)
     }
 
     private func breadcrumbs(_ page: Page, prefix: String) -> [PageView.Link] {
@@ -80,6 +91,14 @@ struct SiteContext {
             if node.folder == "" { return PageView.Link(title: siteTitle, href: prefix + "index.html") }
             return PageView.Link(title: node.title, href: node.href.map { prefix + $0 } ?? "#")
         }
+    }
+
+    /// "⚠ 此 runbook 已超過審閱週期…" for a page reviewed longer ago than its `review-every`.
+    private func staleNotice(_ page: Page) -> String? {
+        let fm = page.frontMatter
+        guard Freshness.isStale(fm, today: today), let last = fm.lastReviewed, let every = fm.reviewEveryDays else { return nil }
+        let late = today.daysSinceEpoch - last.daysSinceEpoch - every
+        return "此頁已超過審閱週期：上次審閱於 \(last)，應每 \(every) 天審閱一次，已逾期 \(late) 天。內容可能已過時，使用前請向負責人\(fm.owner.map { "（\($0)）" } ?? "")確認。"
     }
 
     private func facts(_ page: Page) -> [PageView.Fact] {
@@ -105,6 +124,30 @@ struct SiteContext {
         return "檢查於 \(when) 對目標「\(results.target ?? "?")」執行"
     }
 
+    /// Which target, when (a `<time datetime>` with the build machine's local time and "N 小時前";
+    /// the site's script redoes both with the reader's clock and zone), which handbook commit, and
+    /// which opsbook made the verdicts.
+    var provenanceHTML: String {
+        var parts: [String] = []
+        if results.checks == nil {
+            parts.append("本次建置未執行檢查（--no-checks）")
+        } else {
+            parts.append("目標 <strong class=\"prov-target\">\(HTML.escape(results.target ?? "?"))</strong>")
+            if let at = results.finished ?? results.started {
+                parts.append("檢查於 " + Provenance.timeHTML(at, now: now))
+            }
+        }
+        if let rev = results.handbookRevision {
+            let dirty = rev.dirty ? "<span class=\"prov-dirty\">（含未提交的變更 uncommitted changes）</span>" : ""
+            parts.append("手冊 commit <code class=\"prov-commit\" title=\"\(rev.commit)\">\(rev.shortCommit)</code>\(dirty)")
+        } else {
+            parts.append("手冊不在 git 中，無 commit")
+        }
+        parts.append("opsbook <span class=\"prov-opsbook\">\(HTML.escape(OpsbookVersion.version))</span>"
+                     + " (<code title=\"\(HTML.escape(OpsbookVersion.commit))\">\(HTML.escape(OpsbookVersion.shortCommit))</code>)")
+        return parts.joined(separator: " · ")
+    }
+
     static func counts(_ verdicts: [CriterionVerdict]) -> [PageView.Count] {
         CriterionStatus.allCases.compactMap { status in
             let n = verdicts.filter { $0.status == status }.count
@@ -120,5 +163,29 @@ enum Freshness {
     static func isStale(_ fm: FrontMatter, today: Day) -> Bool {
         guard let last = fm.lastReviewed, let every = fm.reviewEveryDays else { return false }
         return today.daysSinceEpoch - last.daysSinceEpoch > every
+    }
+}
+
+/// How the site writes a moment: in the build machine's zone, with how long ago it was.
+enum Provenance {
+    static func timeHTML(_ date: Date, now: Date, zone: TimeZone = .current) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = zone
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        let offset = zone.secondsFromGMT(for: date)
+        let sign = offset < 0 ? "-" : "+"
+        let utc = offset == 0 ? "UTC" : String(format: "UTC%@%02d:%02d", sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
+        let stamp = ResultsFile.timestamp(date)
+        return "<time datetime=\"\(stamp)\" data-ago>\(f.string(from: date)) \(utc)</time>（<span class=\"ago\">\(ago(date, now: now))</span>）"
+    }
+
+    /// "剛剛", "N 分鐘前", "N 小時前", "N 天前".
+    static func ago(_ date: Date, now: Date) -> String {
+        let minutes = Int(now.timeIntervalSince(date) / 60)
+        if minutes < 1 { return "剛剛" }
+        if minutes < 60 { return "\(minutes) 分鐘前" }
+        if minutes < 48 * 60 { return "\(minutes / 60) 小時前" }
+        return "\(minutes / 1440) 天前"
     }
 }

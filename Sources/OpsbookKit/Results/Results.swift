@@ -8,6 +8,8 @@ public struct Results: Sendable {
     /// Nil when checks were not run (`--no-checks`).
     public var checks: [CheckResult]?
     public var criteria: [CriterionVerdict]
+    /// The handbook's git commit when the run was made; nil outside a git checkout.
+    public var handbookRevision: HandbookRevision?
 
     public init(handbook: Handbook, checks: [CheckResult]?, attestations: [Attestation], target: String?,
                 started: Date?, finished: Date?, today: Day) {

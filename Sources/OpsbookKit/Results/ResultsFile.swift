@@ -17,8 +17,10 @@ public enum ResultsFile {
         var summary: Summary
         var checks: [Check]
         var criteria: [CriterionEntry]
+        var revision: HandbookRevision?
 
         init(_ r: Results) {
+            revision = r.handbookRevision
             target = r.target
             started = r.started.map(ResultsFile.timestamp)
             finished = r.finished.map(ResultsFile.timestamp)
@@ -39,8 +41,11 @@ public enum ResultsFile {
             try c.encode(summary, forKey: .summary)
             try c.encode(checks, forKey: .checks)
             try c.encode(criteria, forKey: .criteria)
+            // Added in place (keys only grow): null outside a git checkout.
+            try c.encode(revision?.commit, forKey: .handbook_commit)
+            try c.encode(revision?.dirty, forKey: .handbook_dirty)
         }
-        enum Key: String, CodingKey { case version, opsbook_version, opsbook_commit, target, started, finished, summary, checks, criteria }
+        enum Key: String, CodingKey { case version, opsbook_version, opsbook_commit, target, started, finished, summary, checks, criteria, handbook_commit, handbook_dirty }
     }
 
     struct Summary: Encodable {
