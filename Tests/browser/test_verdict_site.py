@@ -234,6 +234,7 @@ def test_every_page_says_target_time_and_handbook_commit(sites, open_page):
         assert site.results["target"] in text, text
         assert head[:12] in text, text
         assert ("未提交" in text) == site.results["handbook_dirty"], text
+        assert f"opsbook {site.results['opsbook_version']}" in text, text
         time = prov.locator("time[datetime]")
         assert time.get_attribute("datetime") == site.results["finished"]
         assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", time.inner_text())

@@ -27,7 +27,7 @@ extension SiteContext {
         PageView(siteTitle: siteTitle, title: title, rootPrefix: prefix, navHTML: navHTML(current: path, prefix: prefix),
                  breadcrumbs: [], bodyHTML: html, toc: [], hasTOC: false, prev: nil, next: nil, facts: [],
                  counts: [], hasCounts: false, claimedFailing: [], hasClaimedFailing: false, runInfo: runInfo,
-                 kind: String(path.dropLast(5)), provenanceHTML: provenanceHTML)
+                 kind: String(path.dropLast(5)), provenanceHTML: provenanceHTML, runProvenanceHTML: runProvenanceHTML)
     }
 
     /// A link to one criterion on its page, in the criterion's own words.

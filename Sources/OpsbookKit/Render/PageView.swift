@@ -28,6 +28,8 @@ struct PageView {
     var kind: String
     /// Target, time and handbook commit of the verdicts (escaped markup).
     var provenanceHTML: String = ""
+    /// Target, time and handbook commit only (the sign-off block; stable across opsbook builds).
+    var runProvenanceHTML: String = ""
     /// A runbook past its `review-every`: said at the top of the page, not only in the facts line.
     var staleNotice: String? = nil
     /// Phase pages end with a sign-off block on paper.
@@ -102,6 +104,7 @@ extension PageView: MustacheParent {
         case "opsbookVersion": return OpsbookVersion.version
         case "opsbookCommit": return OpsbookVersion.shortCommit
         case "provenanceHTML": return provenanceHTML
+        case "runProvenanceHTML": return runProvenanceHTML
         case "staleNotice": return staleNotice
         case "hasSignOff": return hasSignOff
         case "hasPager": return hasPager

@@ -66,7 +66,7 @@ struct SiteContext {
             next: index + 1 < handbook.pages.count ? link(handbook.pages[index + 1], prefix) : nil,
             facts: facts(page), counts: counts, hasCounts: !counts.isEmpty,
             claimedFailing: failing, hasClaimedFailing: !failing.isEmpty, runInfo: runInfo, kind: page.kind.rawValue,
-            provenanceHTML: provenanceHTML, staleNotice: staleNotice(page))
+            provenanceHTML: provenanceHTML, runProvenanceHTML: runProvenanceHTML, staleNotice: staleNotice(page))
     }
 
     private func link(_ page: Page, _ prefix: String) -> PageView.Link {
@@ -128,6 +128,12 @@ struct SiteContext {
     /// the site's script redoes both with the reader's clock and zone), which handbook commit, and
     /// which opsbook made the verdicts.
     var provenanceHTML: String {
+        runProvenanceHTML + " · opsbook <span class=\"prov-opsbook\">\(HTML.escape(OpsbookVersion.version))</span>"
+            + " (<code title=\"\(HTML.escape(OpsbookVersion.commit))\">\(HTML.escape(OpsbookVersion.shortCommit))</code>)"
+    }
+
+    /// The same without the opsbook version: what the sign-off block restates.
+    var runProvenanceHTML: String {
         var parts: [String] = []
         if results.checks == nil {
             parts.append("本次建置未執行檢查（--no-checks）")
@@ -143,8 +149,6 @@ struct SiteContext {
         } else {
             parts.append("手冊不在 git 中，無 commit")
         }
-        parts.append("opsbook <span class=\"prov-opsbook\">\(HTML.escape(OpsbookVersion.version))</span>"
-                     + " (<code title=\"\(HTML.escape(OpsbookVersion.commit))\">\(HTML.escape(OpsbookVersion.shortCommit))</code>)")
         return parts.joined(separator: " · ")
     }
 
