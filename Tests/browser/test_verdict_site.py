@@ -129,8 +129,11 @@ def test_failing_check_labels_expected_and_actual_and_marks_the_bad_line(sites, 
     assert any(label.startswith("實際輸出") for label in labels), labels
     bad = card.locator(".diff .actual")
     assert bad.count() == 1 and "UNHEALTHY" in bad.inner_text() and "實際" in bad.inner_text()
-    red = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--failed').trim()")
-    assert bad.evaluate("e => getComputedStyle(e).color") == hex_to_rgb(red), "the bad actual line is the failure colour"
+    red = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--failed-on-tint').trim()")
+    colour = bad.evaluate("e => getComputedStyle(e).color")
+    assert colour == hex_to_rgb(red), f"the bad actual line is the failure colour, not {colour}"
+    r, g, b = map(int, re.findall(r"\d+", colour)[:3])
+    assert r > 2 * g and r > 2 * b, "red, never git's green"
     assert "UNHEALTHY" in card.locator("pre.output mark.bad-line").inner_text()
     assert card.locator("pre.output mark.bad-line").count() == 1, "only the line that did not match is marked"
     reason = card.locator(".reason dd").inner_text()

@@ -55,7 +55,7 @@ struct SiteContext {
             PageView.TOCEntry(text: $0.text, anchor: $0.anchor, level: $0.level, isSub: $0.level == 3)
         }
         let failing = verdicts.filter(\.isClaimedFailing).map {
-            PageView.Link(title: $0.criterion.text, href: "#" + $0.criterion.anchor)
+            PageView.Link(title: CriterionWords.of($0.criterion), href: "#" + $0.criterion.anchor)
         }
         let counts = Self.counts(verdicts)
         return PageView(
@@ -128,8 +128,8 @@ struct SiteContext {
     /// the site's script redoes both with the reader's clock and zone), which handbook commit, and
     /// which opsbook made the verdicts.
     var provenanceHTML: String {
-        runProvenanceHTML + " · opsbook <span class=\"prov-opsbook\">\(HTML.escape(OpsbookVersion.version))</span>"
-            + " (<code title=\"\(HTML.escape(OpsbookVersion.commit))\">\(HTML.escape(OpsbookVersion.shortCommit))</code>)"
+        // Worded as install's footer has it ("opsbook 0.1.0 · commit abc…"), tested in EmbeddedTests.
+        runProvenanceHTML + " · " + HTML.escape("opsbook \(OpsbookVersion.version) · commit \(OpsbookVersion.shortCommit)")
     }
 
     /// The same without the opsbook version: what the sign-off block restates.
