@@ -199,7 +199,6 @@ def test_a_stale_runbook_says_so_at_the_top(sites, open_page):
     assert open_page(site.url(fresh)).locator(".stale-notice").count() == 0
 
 
-@pytest.mark.xfail(reason="criterion ids from text land with fid-render (issue 15, contract §7)", strict=True)
 def test_criterion_ids_survive_a_line_inserted_above(tmp_path, build_site, browser):
     copy = tmp_path / "handbook"
     for part in ("content", "checks"):
