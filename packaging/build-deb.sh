@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
+for tool in dpkg-deb dpkg-shlibdeps strip; do
+    command -v "$tool" >/dev/null || { echo "build-deb: $tool missing (apt install dpkg-dev binutils)" >&2; exit 2; }
+done
 BIN=$(SWIFT=$SWIFT bash packaging/build-static.sh)
 VERSION=$("$BIN" --version | sed -n 's/^opsbook //p')
 # Debian's ordering: a dev build sorts before its release (~), commits after a tag after it (+).
