@@ -12,6 +12,7 @@ import http.server
 import json
 import random
 import re
+import shutil
 import threading
 import unicodedata
 from pathlib import Path
@@ -248,3 +249,54 @@ def test_404_page_is_zh_hant_and_searches(docs_site, open_page, screenshot):
     href = page.locator("#search-page .search-result a").first.get_attribute("href")
     assert href.startswith(docs_site["http"]("")) and "/404.html" not in href, href
     screenshot(page, "docs-404")
+
+
+def test_warning_is_a_call_out_with_an_icon_and_a_word(docs_site, open_page, screenshot):
+    """`> [!WARNING]` renders as a call-out (contract §1), not a muted block quote."""
+    page = open_page(docs_site["http"]("runbooks/etcd-quorum-loss.html"))
+    alert = page.locator(".markdown-alert-warning").first
+    assert alert.is_visible()
+    title = alert.locator(".markdown-alert-title")
+    assert "警告" in title.inner_text()
+    assert title.locator("svg").count() == 1, "an icon beside the word"
+    assert page.locator("blockquote:has-text('[!WARNING]')").count() == 0, "the marker is not shown as text"
+    border = alert.evaluate("e => getComputedStyle(e).borderLeftColor")
+    assert border not in ("rgba(0, 0, 0, 0)", "transparent"), border
+    alert.scroll_into_view_if_needed()
+    screenshot(page, "docs-warning-callout", full_page=False)
+
+
+def test_section_page_under_serve(tmp_path, open_page):
+    """`/phases/` under `opsbook serve` is the section's page, and an unknown path its 404 page."""
+    import socket
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+    root = tmp_path / "hb"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "checks", root / "checks")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([str(REPO / ".build" / "debug" / "opsbook"), "serve", "--root", str(root), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/index.html", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        page = open_page(base + "/phases/")
+        assert page.locator("h1").first.inner_text().startswith("三階段"), page.locator("h1").first.inner_text()
+        try:
+            urllib.request.urlopen(base + "/no/such/page.html", timeout=5)
+            raise AssertionError("an unknown path answered 200")
+        except urllib.error.HTTPError as e:
+            assert e.code == 404
+            assert "找不到" in e.read().decode("utf-8")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
