@@ -2,7 +2,12 @@
 # Usage: awk -v swift_rc=RC -v pytest_rc=RC -f Tests/test-summary.awk SWIFT_LOG PYTEST_LOG
 # A suite that exited non-zero without a readable total counts as one failure, so a crash or
 # a build error never reads as "0 failed".
-FILENAME == ARGV[1] && /Executed [0-9]+ tests?, with [0-9]+ failures?/ { xn = $2; xf = $5; xseen = 1 }
+# "Executed 241 tests, with 0 failures" or "Executed 241 tests, with 3 tests skipped and 0 failures"
+FILENAME == ARGV[1] && /Executed [0-9]+ tests?, with .*[0-9]+ failures?/ {
+    xn = $2; xs = 0; xseen = 1
+    if (match($0, /with [0-9]+ tests? skipped/)) { split(substr($0, RSTART, RLENGTH), w, " "); xs = w[2] }
+    match($0, /[0-9]+ failures?/); split(substr($0, RSTART, RLENGTH), w, " "); xf = w[1]
+}
 # pytest -q ends with e.g. "12 passed, 1 failed, 2 errors, 1 xfailed in 9.81s"
 FILENAME == ARGV[2] && / in [0-9.]+s/ && /(passed|failed|error|skipped|xfailed|xpassed|deselected|no tests ran)/ {
     pp = 0; pf = 0; pseen = 1
@@ -18,7 +23,7 @@ FILENAME == ARGV[2] && / in [0-9.]+s/ && /(passed|failed|error|skipped|xfailed|x
     }
 }
 END {
-    xp = xn - xf
+    xp = xn - xf - xs
     if (!xseen || (swift_rc != 0 && xf == 0)) xf += 1
     if (!pseen || (pytest_rc != 0 && pf == 0)) pf += 1
     print (xp + pp) " passed, " (xf + pf) " failed"
