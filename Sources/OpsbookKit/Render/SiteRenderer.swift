@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Mustache
 
 /// Writes the static site. It never runs checks or re-parses Markdown: it gets the handbook and
@@ -38,10 +39,7 @@ public struct SiteRenderer: Sendable {
     private func write(_ handbook: Handbook, _ results: Results, fleet: FleetSite?, to dir: URL) throws {
         var context = SiteContext(handbook: handbook, results: results, today: today)
         context.fleet = fleet.flatMap { $0.isActive ? ($0, FleetIndex($0)) : nil }
-        for (index, page) in handbook.pages.enumerated() {
-            let html = try theme.render("page", context.pageView(page, index: index))
-            try writeFile(html, to: dir.appendingPathComponent(page.outputPath))
-        }
+        try renderPages(handbook.pages, context: context, to: dir)
         let search = try theme.render("search", [String: String]())
         try writeFile(try theme.render("page", context.wrap(search, title: "搜尋", path: "search.html")),
                       to: dir.appendingPathComponent("search.html"))
@@ -79,6 +77,22 @@ public struct SiteRenderer: Sendable {
             try writeFile(String(decoding: try ResultsFile.json(run.results), as: UTF8.self),
                           to: dir.appendingPathComponent("results/\(run.target).json"))
         }
+    }
+
+    /// Pages are independent once the context is made (navigation, verdicts and lookups are
+    /// computed once in `SiteContext`), so they are rendered and written on every core. The
+    /// first error, in page order, is the one reported.
+    private func renderPages(_ pages: [Page], context: SiteContext, to dir: URL) throws {
+        let failures = Mutex<[Int: any Error]>([:])
+        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+            do {
+                let html = try theme.render("page", context.pageView(pages[index], index: index))
+                try writeFile(html, to: dir.appendingPathComponent(pages[index].outputPath))
+            } catch {
+                failures.withLock { $0[index] = error }
+            }
+        }
+        if let first = failures.withLock({ $0.min { $0.key < $1.key }?.value }) { throw first }
     }
 
     private func writeFile(_ text: String, to url: URL) throws {

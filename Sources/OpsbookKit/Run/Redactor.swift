@@ -30,7 +30,7 @@ public struct Redactor: Sendable {
 
     /// Contract §6's kinds. Each rule keeps what names the secret (`Authorization: Bearer `,
     /// `DB_PASSWORD=`, the user of a URL) and masks only the secret itself.
-    nonisolated(unsafe) static let builtIn: [Rule] = [
+    static let builtIn: [Rule] = [
         // PEM, OpenSSH and PGP (`… PRIVATE KEY BLOCK-----`) private keys, also cut off at the end.
         rule("private key", #"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\z)"#,
              mask: "[REDACTED PRIVATE KEY]", needles: ["private key"]),

@@ -144,7 +144,7 @@ extension ShellProcess {
 
     /// glibc has it since 2.29, but Swift's Glibc module does not import the `_np` declaration;
     /// look it up at run time instead of shelling out to `env -C`.
-    nonisolated(unsafe) static let addchdir: AddChdir? = {
+    static let addchdir: AddChdir? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
         return unsafeBitCast(symbol, to: AddChdir.self)
     }()
