@@ -4,15 +4,7 @@ import XCTest
 
 /// The known divergences from cmark-gfm's renderer (issue #13), one test each, on the real site.
 final class MarkdownFidelityTests: XCTestCase {
-    private func build(_ files: [String: String]) throws -> URL {
-        let root = try TestSupport.handbook(files)
-        let (handbook, _) = try TestSupport.load(root)
-        let results = Results(handbook: handbook, checks: nil, attestations: [], target: nil,
-                              started: nil, finished: nil, today: Day(iso: "2026-11-24")!)
-        let out = root.appendingPathComponent("site")
-        try SiteRenderer(theme: try Theme(override: nil), today: Day(iso: "2026-11-24")!).render(handbook, results, into: out)
-        return out
-    }
+    private func build(_ files: [String: String]) throws -> URL { try TestSupport.renderSite(files) }
 
     private func page(_ markdown: String) throws -> String {
         try String(contentsOf: build(["content/p.md": markdown]).appendingPathComponent("p.html"), encoding: .utf8)

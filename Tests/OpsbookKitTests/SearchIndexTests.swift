@@ -4,15 +4,7 @@ import XCTest
 /// The search index holds what a reader sees of each page: no heading `#`, no status badges, no
 /// run output, and never the search page itself. Recall in the browser: Tests/browser.
 final class SearchIndexTests: XCTestCase {
-    private func site(_ files: [String: String]) throws -> URL {
-        let root = try TestSupport.handbook(files)
-        let (handbook, _) = try TestSupport.load(root)
-        let results = Results(handbook: handbook, checks: nil, attestations: [], target: nil,
-                              started: nil, finished: nil, today: Day(iso: "2026-11-24")!)
-        let out = root.appendingPathComponent("site")
-        try SiteRenderer(theme: try Theme(override: nil), today: Day(iso: "2026-11-24")!).render(handbook, results, into: out)
-        return out
-    }
+    private func site(_ files: [String: String]) throws -> URL { try TestSupport.renderSite(files) }
 
     private func index(_ out: URL) throws -> [[String: Any]] {
         _ = try SearchIndexer().index(out)

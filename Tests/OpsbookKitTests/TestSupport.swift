@@ -45,6 +45,18 @@ enum TestSupport {
         return root
     }
 
+    /// Renders a handbook's site in-process with no checks run (verdicts `not-run`), dated
+    /// 2026-11-24 so goldens do not move; returns the site folder.
+    static func renderSite(_ files: [String: String]) throws -> URL {
+        let root = try handbook(files)
+        let (book, _) = try load(root)
+        let day = Day(iso: "2026-11-24")!
+        let results = Results(handbook: book, checks: nil, attestations: [], target: nil, started: nil, finished: nil, today: day)
+        let out = root.appendingPathComponent("site")
+        try SiteRenderer(theme: try Theme(override: nil), today: day).render(book, results, into: out)
+        return out
+    }
+
     static func load(_ root: URL) throws -> (Handbook, [Diagnostic]) {
         let (handbook, problems) = try HandbookLoader(root: root).load()
         return (handbook, problems + Linter().lint(handbook))
