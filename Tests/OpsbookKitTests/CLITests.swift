@@ -72,13 +72,7 @@ extension CLITests {
     func testServeServesRebuildsAndStaysInsideTheSite() throws {
         let root = try demo()
         let port = Int.random(in: 20000...40000)
-        let p = Process()
-        p.executableURL = TestSupport.binary
-        p.arguments = ["serve", "--port", "\(port)"]
-        p.currentDirectoryURL = root
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try TestSupport.serve(root, port: port)
         defer { p.terminate(); p.waitUntilExit() }
         /// curl (installed by make test) keeps FoundationNetworking out of the test target.
         func get(_ path: String) -> (Int, String)? {

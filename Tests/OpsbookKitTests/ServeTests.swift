@@ -18,13 +18,7 @@ final class ServeTests: XCTestCase {
             "content/phases/index.md": "# 階段\n",
         ])
         port = Int.random(in: 20000...40000)
-        let p = Process()
-        p.executableURL = TestSupport.binary
-        p.arguments = ["serve", "--port", "\(port)"]
-        p.currentDirectoryURL = root
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try TestSupport.serve(root, port: port)
         server = p
         for _ in 0..<200 {
             if (try? request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"))?.status == 200 { return root }

@@ -97,6 +97,18 @@ enum TestSupport {
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Starts `opsbook serve` on `port` for the handbook at `root`; the caller terminates it.
+    static func serve(_ root: URL, port: Int) throws -> Process {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["serve", "--port", "\(port)"]
+        p.currentDirectoryURL = root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// Compares with a golden file; `OPSBOOK_RERECORD=1` writes it instead. A missing golden fails.
     static func assertGolden(_ actual: String, _ golden: URL, file: StaticString = #filePath, line: UInt = #line) throws {
         if rerecord {

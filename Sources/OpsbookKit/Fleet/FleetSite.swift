@@ -33,7 +33,7 @@ extension FleetSite {
     /// last runs when there is a history. Empty when there is one target and no history.
     func chips(for criterion: Criterion, prefix: String, index: FleetIndex) -> String {
         guard isActive else { return "" }
-        let key = CriterionKey(page: criterion.page, text: criterion.text)
+        let key = CriterionKey(criterion)
         let entries = runs.indices.compactMap { i -> (String, CriterionVerdict)? in
             index.verdicts[i][key].map { (runs[i].target, $0) }
         }.sorted { ($0.1.status.severity, $1.0) > ($1.1.status.severity, $0.0) }
@@ -99,7 +99,7 @@ struct FleetIndex {
     var verdicts: [[CriterionKey: CriterionVerdict]]
     init(_ site: FleetSite) {
         verdicts = site.runs.map { run in
-            Dictionary(run.results.criteria.map { (CriterionKey(page: $0.criterion.page, text: $0.criterion.text), $0) },
+            Dictionary(run.results.criteria.map { (CriterionKey($0.criterion), $0) },
                        uniquingKeysWith: { a, _ in a })
         }
     }
@@ -117,7 +117,7 @@ extension FleetSite {
         for page in handbook.pages where !page.criteria.isEmpty {
             html += "<tbody><tr class=\"matrix-page\"><th colspan=\"\(runs.count + 1)\" scope=\"rowgroup\"><a href=\"\(HTML.escape(page.outputPath))\">\(HTML.escape(page.title))</a></th></tr>\n"
             for criterion in page.criteria {
-                let key = CriterionKey(page: criterion.page, text: criterion.text)
+                let key = CriterionKey(criterion)
                 html += "<tr><th scope=\"row\"><a href=\"\(HTML.escape(page.outputPath + "#" + criterion.anchor))\">\(HTML.escape(criterion.text))</a></th>"
                 for (i, run) in runs.enumerated() {
                     guard let v = index.verdicts[i][key] else { html += "<td>—</td>"; continue }
@@ -133,10 +133,8 @@ extension FleetSite {
     }
 
     /// One target's verdicts and the evidence behind them, every criterion of every page.
-    func evidenceHTML(_ run: Run, _ handbook: Handbook, prefix: String) -> String {
+    func evidenceHTML(_ run: Run, verdicts byKey: [CriterionKey: CriterionVerdict], _ handbook: Handbook, prefix: String) -> String {
         let checks = run.results.checkByID
-        let byKey = Dictionary(run.results.criteria.map { (CriterionKey(page: $0.criterion.page, text: $0.criterion.text), $0) },
-                               uniquingKeysWith: { a, _ in a })
         var html = "<h1>目標 \(HTML.escape(run.target)) 的檢查證據</h1>\n"
         if let started = run.results.started {
             html += "<p class=\"run-info\">執行於 <time datetime=\"\(ResultsFile.timestamp(started))\">\(Self.localTime(started))</time></p>\n"
@@ -144,7 +142,7 @@ extension FleetSite {
         for page in handbook.pages where !page.criteria.isEmpty {
             html += "<section class=\"evidence-page\"><h2><a href=\"\(prefix)\(HTML.escape(page.outputPath))\">\(HTML.escape(page.title))</a></h2>\n<ul class=\"criteria\">\n"
             for criterion in page.criteria {
-                guard let v = byKey[CriterionKey(page: criterion.page, text: criterion.text)] else { continue }
+                guard let v = byKey[CriterionKey(criterion)] else { continue }
                 html += "<li class=\"criterion\" id=\"\(HTML.escape(criterion.anchor))\" data-status=\"\(v.status.rawValue)\"\(v.isClaimedFailing ? " data-claimed-failing" : "")>"
                 html += StatusLabel.criterionBadge(v.status, claimedFailing: v.isClaimedFailing) + " " + HTML.escape(criterion.text)
                 for id in criterion.checkIDs { html += Self.evidence(id: id, checks[id]) }
@@ -206,7 +204,7 @@ extension FleetSite {
 
     static func meets(_ phase: Page, _ verdicts: [CriterionKey: CriterionVerdict]) -> Bool {
         !phase.criteria.isEmpty && phase.criteria.allSatisfy { c in
-            guard let v = verdicts[CriterionKey(page: c.page, text: c.text)] else { return false }
+            guard let v = verdicts[CriterionKey(c)] else { return false }
             return v.status == .passed || v.status == .attested
         }
     }

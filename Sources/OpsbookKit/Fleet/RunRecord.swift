@@ -43,21 +43,6 @@ public struct RunRecord: Sendable, Hashable {
         self.criteria = criteria
     }
 
-    /// The record of a run made in this process (no JSON round trip).
-    public init(_ results: Results, target: String) {
-        self.target = target
-        started = results.started
-        finished = results.finished
-        checks = (results.checks ?? []).map {
-            Check(id: $0.id, page: $0.page, status: $0.status, exit: $0.exit, durationMilliseconds: $0.durationMilliseconds,
-                  reason: $0.reason, output: $0.output, diff: $0.diff)
-        }
-        criteria = results.criteria.map {
-            CriterionEntry(page: $0.criterion.page, line: $0.criterion.position.line, text: $0.criterion.text,
-                           status: $0.status, claimedFailing: $0.isClaimedFailing, checks: $0.criterion.checkIDs)
-        }
-    }
-
     public struct ReadError: Error, CustomStringConvertible {
         public var description: String
     }
@@ -112,6 +97,7 @@ public struct CriterionKey: Hashable, Sendable, Comparable {
         self.page = page
         self.text = text
     }
+    public init(_ criterion: Criterion) { self.init(page: criterion.page, text: criterion.text) }
     public static func < (a: CriterionKey, b: CriterionKey) -> Bool { (a.page, a.text) < (b.page, b.text) }
 }
 

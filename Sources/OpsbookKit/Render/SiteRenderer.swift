@@ -68,10 +68,10 @@ public struct SiteRenderer: Sendable {
             try writeFile(try theme.render("page", context.wrap(fleet.matrixHTML(handbook, index: index), title: "驗收矩陣", path: "matrix.html")),
                           to: dir.appendingPathComponent("matrix.html"))
         }
-        for run in fleet.runs {
+        for (i, run) in fleet.runs.enumerated() {
             let path = FleetSite.evidencePath(run.target)
             let prefix = LinkRewriter.rootPrefix(forOutputPath: path)
-            try writeFile(try theme.render("page", context.wrap(fleet.evidenceHTML(run, handbook, prefix: prefix),
+            try writeFile(try theme.render("page", context.wrap(fleet.evidenceHTML(run, verdicts: index.verdicts[i], handbook, prefix: prefix),
                                                                  title: "\(run.target) 的檢查證據", path: path)),
                           to: dir.appendingPathComponent(path))
             try writeFile(String(decoding: try ResultsFile.json(run.results), as: UTF8.self),
