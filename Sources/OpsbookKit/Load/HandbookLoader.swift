@@ -77,7 +77,7 @@ enum PageBuilder {
 
     private static func extractionProblems(_ page: inout Page, body: String) -> [Diagnostic] {
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
-        let out = PageExtractor(path: page.path, idSlug: page.idSlug, lines: lines).extract(page.document)
+        let out = PageExtractor(path: page.path, idSlug: page.idSlug, lines: lines).extract(&page.document)
         page.headings = out.headings
         page.criteria = out.criteria
         page.checks = out.checks

@@ -16,10 +16,12 @@ struct PageExtractor {
         var problems: [Diagnostic] = []
     }
 
-    func extract(_ document: MarkdownNode) -> Output {
+    /// Also annotates `document` where it found each thing: a heading with its anchor, a task item
+    /// with its criterion, a `check` block with its check, so the renderer reads them off the node.
+    func extract(_ document: inout MarkdownNode) -> Output {
         var out = Output()
         var anchors = AnchorMaker()
-        visit(document, criterion: nil, block: document.position, into: &out, anchors: &anchors)
+        visit(&document, criterion: nil, block: document.position, into: &out, anchors: &anchors)
         // An id-less check is named `<page-slug>-<n>`, counting id-less checks on the page.
         var generated = 0
         for i in out.checks.indices where out.checks[i].hasGeneratedID {
@@ -33,22 +35,26 @@ struct PageExtractor {
         return out
     }
 
-    private func visit(_ node: MarkdownNode, criterion: Int?, block: SourcePosition?, into out: inout Output,
+    private func visit(_ node: inout MarkdownNode, criterion: Int?, block: SourcePosition?, into out: inout Output,
                        anchors: inout AnchorMaker) {
         var criterion = criterion
         let here = node.position ?? block
         switch node.kind {
         case .heading(let level):
             let text = node.plainText.trimmingCharacters(in: .whitespaces)
-            out.headings.append(Heading(level: level, text: text, anchor: anchors.make(text), line: node.position?.line ?? 0))
+            let anchor = anchors.make(text)
+            out.headings.append(Heading(level: level, text: text, anchor: anchor, line: node.position?.line ?? 0))
+            node.annotation = .anchor(anchor)
         case .taskItem(let checked):
             criterion = out.criteria.count
             var made = makeCriterion(node, checked: checked)
             made.anchor = anchors.make(Self.anchorText(node), fallback: "criterion", limit: Self.criterionAnchorLimit)
+            node.annotation = .criterion(out.criteria.count)
             out.criteria.append(made)
         case .codeBlock(let info, let fenced):
             if fenced { out.problems += fenceProblems(node, isCheck: CheckInfoParser.isCheck(info)) }
             if CheckInfoParser.isCheck(info) {
+                node.annotation = .check(out.checks.count)
                 out.checks.append(makeCheck(node, info: info, criterion: criterion, problems: &out.problems))
             }
         case .link(let url, _), .image(let url, _):
@@ -56,8 +62,8 @@ struct PageExtractor {
         default:
             break
         }
-        for child in node.children {
-            visit(child, criterion: criterion, block: here, into: &out, anchors: &anchors)
+        for i in node.children.indices {
+            visit(&node.children[i], criterion: criterion, block: here, into: &out, anchors: &anchors)
         }
     }
 

@@ -16,7 +16,20 @@ public struct MarkdownNode: Hashable, Sendable {
         case unknown(String)
     }
 
+    /// What the loader found a node to be, for the renderer to read instead of counting: the
+    /// two stages meet on the node itself, so they cannot drift apart (docs/design.md, "The
+    /// annotated model"). Set by `PageExtractor`; nil on every other node.
+    public enum Annotation: Hashable, Sendable {
+        /// A heading's element id.
+        case anchor(String)
+        /// A task item: its index in `Page.criteria`.
+        case criterion(Int)
+        /// A `check` code block: its index in `Page.checks`.
+        case check(Int)
+    }
+
     public var kind: Kind
+    public var annotation: Annotation?
     public var literal: String
     public var position: SourcePosition?
     public var endLine: Int?

@@ -12,20 +12,19 @@ import Foundation
 /// here; nothing is written unescaped except markup this file makes.
 struct MarkdownHTMLWriter {
     var page: Page
-    var verdicts: [CriterionVerdict]
+    /// The page's verdicts by criterion anchor (unique in a page): a verdict finds its task item
+    /// by name, whatever order or subset the results hold.
+    var verdicts: [String: CriterionVerdict]
     var checkResults: [String: CheckResult]
     var rewriteLink: (String) -> String
 
     private var out = ""
-    private var headingIndex = 0
-    private var criterionIndex = 0
-    private var checkIndex = 0
     private var footnotes = Footnotes()
 
     init(page: Page, verdicts: [CriterionVerdict], checkResults: [String: CheckResult],
          rewriteLink: @escaping (String) -> String) {
         self.page = page
-        self.verdicts = verdicts
+        self.verdicts = Dictionary(verdicts.map { ($0.criterion.anchor, $0) }, uniquingKeysWith: { first, _ in first })
         self.checkResults = checkResults
         self.rewriteLink = rewriteLink
     }
@@ -49,8 +48,9 @@ struct MarkdownHTMLWriter {
         case .paragraph:
             paragraph(node, tight: tight)
         case .heading(let level):
-            let anchor = headingIndex < page.headings.count ? page.headings[headingIndex].anchor : "section"
-            headingIndex += 1
+            // The loader's anchor (PageExtractor); a tree it did not annotate gets the fallback id.
+            var anchor = "section"
+            if case .anchor(let annotated) = node.annotation { anchor = annotated }
             cr()
             out += "<h\(level) id=\"\(Self.escape(anchor))\">"
             inlines(node.children)
@@ -112,10 +112,8 @@ struct MarkdownHTMLWriter {
     /// status on the `<li>`, the author's box wrapped as a claim, a badge, the text in a span
     /// and an anchor link to the criterion's own id.
     private mutating func criterion(_ node: MarkdownNode, checked: Bool, tight: Bool) {
-        let verdict = criterionIndex < verdicts.count ? verdicts[criterionIndex] : nil
-        let anchor = verdict?.criterion.anchor
-            ?? (criterionIndex < page.criteria.count ? page.criteria[criterionIndex].anchor : "criterion-\(criterionIndex + 1)")
-        criterionIndex += 1
+        let anchor = criterion(of: node)?.anchor ?? "criterion"
+        let verdict = verdicts[anchor]
         let status = verdict?.status ?? .notRun
         let claimedFailing = verdict?.isClaimedFailing ?? false
         cr()
@@ -139,6 +137,18 @@ struct MarkdownHTMLWriter {
         out += "</li>\n"
     }
 
+    /// The criterion the loader annotated a task item with; nil on a tree it did not annotate.
+    private func criterion(of node: MarkdownNode) -> Criterion? {
+        guard case .criterion(let i) = node.annotation, page.criteria.indices.contains(i) else { return nil }
+        return page.criteria[i]
+    }
+
+    /// The check the loader annotated a code block with; nil for any other code block.
+    private func check(of node: MarkdownNode) -> CheckBlock? {
+        guard case .check(let i) = node.annotation, page.checks.indices.contains(i) else { return nil }
+        return page.checks[i]
+    }
+
     /// The `#` link beside a heading or criterion: a real link, so keyboards reach it.
     static func anchorLink(_ anchor: String, label: String) -> String {
         "<a class=\"anchor\" href=\"#\(escape(anchor))\" aria-label=\"\(label)\">#</a>"
@@ -148,13 +158,9 @@ struct MarkdownHTMLWriter {
 
     private mutating func codeBlock(_ node: MarkdownNode, info: String) {
         cr()
-        if CheckInfoParser.isCheck(info) {
-            let check = checkIndex < page.checks.count ? page.checks[checkIndex] : nil
-            checkIndex += 1
-            if let check {
-                out += CheckHTML.render(check, result: checkResults[check.id], target: target)
-                return
-            }
+        if let check = check(of: node) {
+            out += CheckHTML.render(check, result: checkResults[check.id], target: target)
+            return
         }
         let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
         if language == "mermaid" {
