@@ -13,7 +13,7 @@ TEST_DEBS := etcd-server etcd-client redis-server jq curl procps prometheus prom
 BROWSER_DEBS := chromium fonts-noto-cjk poppler-utils python3-pip
 BROWSER_PIP := playwright pytest
 
-.PHONY: site build static dist dist-check test deps test-deps browser-deps site-deps bench lint check clean
+.PHONY: site build static dist dist-check test deps test-deps browser-deps site-deps bench bench-deps lint check clean
 
 site: deps site-deps build
 	$(OPSBOOK) build --target demo
@@ -52,9 +52,20 @@ dist: static
 dist-check: dist
 	bash packaging/dist-check.sh
 
-bench: deps
+# Issue 14's benchmark (docs/performance.md): the floor (bench/floor.c), Hugo and opsbook side by
+# side at 100, 1000 and 5000 pages, and serve's one-page rebuild; about 10 minutes.
+# BENCH_QUICK=1 make bench: 100 pages, one run (a minute).
+bench: deps bench-deps
 	$(SWIFT) build -c release
 	bash bench/run.sh
+
+# What the benchmark compares against and measures with: Debian's Hugo, GNU time for
+# /usr/bin/time -v (peak RSS), cmark-gfm's command line to prove the floor renders the same HTML,
+# a C compiler for the floor.
+BENCH_DEBS := hugo time cmark-gfm gcc
+bench-deps:
+	@missing=$$(for p in $(BENCH_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 # Install Debian packages only when one is missing, so repeated runs are quick and offline.
 deps:
