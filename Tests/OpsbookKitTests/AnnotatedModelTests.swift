@@ -134,4 +134,54 @@ final class AnnotatedModelTests: XCTestCase {
         XCTAssertEqual(ids, ["same", "check-in-alert", "same-1", "outer", "inner", "check-nested", "check-t-1",
                              "in-the-note", "check-in-note"])
     }
+
+    // MARK: what a check block carries
+
+    func testACheckBlockCarriesItsParsedTranscriptAndItsProblems() throws {
+        let markdown = "# P\n\n```check t\n$ echo a\na\n[0]\nlate ([ (re)\n```\n\n```check s\necho '$ not a command'\n```\n"
+        let (page, _) = TestSupport.page(markdown)
+        let transcript = try XCTUnwrap(page.checks[0].transcript)
+        // Parsed with the file's line numbers: the body starts on line 4.
+        XCTAssertEqual(transcript, TranscriptParser().parse("$ echo a\na\n[0]\nlate ([ (re)\n", firstLine: 4).0)
+        XCTAssertEqual(transcript.commands.map(\.line), [4])
+        XCTAssertEqual(page.checks[0].transcriptProblems.map(\.line), [7, 7])  // after `[N]`, and a bad pattern
+        XCTAssertTrue(page.checks[0].isTranscript)
+        XCTAssertNil(page.checks[1].transcript)
+        XCTAssertEqual(page.checks[1].transcriptProblems, [])
+        XCTAssertFalse(page.checks[1].isTranscript)
+    }
+
+    func testACheckBlockCarriesTheAnalysisOfItsCommands() {
+        let (page, _) = TestSupport.page("```check t\n$ kubectl delete pod x\ndeleted\n$ /usr/bin/helm list\n```\n")
+        let body = page.checks[0].body
+        XCTAssertEqual(page.checks[0].commands, MutationDetector.analyse(body))
+        XCTAssertEqual(page.checks[0].commands.mutations.map(\.command), ["kubectl delete"])
+    }
+
+    /// One analysis answers every target: its bypasses for any recorded programs are those an
+    /// analysis made with that list finds.
+    func testBypassesForOtherRecordedProgramsNeedNoSecondAnalysis() {
+        let bodies = ["/usr/bin/kubectl get nodes", "PATH=/usr/bin:/bin; kubectl get nodes; jq . x; /opt/tool x",
+                      "env -i PATH=/usr/bin kubectl get nodes", "command -p jq . x", "sh -c '/usr/local/bin/helm list'",
+                      "exec /usr/bin/etcdctl get x", "sudo jq . x", "kubectl get nodes", "/usr/bin/jq . x.json",
+                      "env FOO=1 kubectl get nodes", "PATH=\"$PATH:/opt\"; jq .", "ssh h '/usr/bin/tool a; PATH=/x kubectl get x'"]
+        let lists = [RunTarget.defaultRecorded, ["jq"], ["tool", "kubectl"], []]
+        for body in bodies {
+            let once = MutationDetector.analyse(body)
+            for recorded in lists {
+                XCTAssertEqual(once.bypasses(recorded: Set(recorded)), MutationDetector.analyse(body, recorded: recorded).bypasses,
+                               "\(body) with \(recorded)")
+            }
+            XCTAssertEqual(once.bypasses, once.bypasses(recorded: Set(RunTarget.defaultRecorded)), body)
+        }
+        XCTAssertEqual(MutationDetector.analyse("command -p jq . x").bypasses(recorded: ["jq"]).count, 1)
+    }
+
+    func testCheckIDsAreCheckedAsThePatternSays() {
+        let pattern = #/[a-z0-9][a-z0-9-]*/#
+        for id in ["a", "0", "a-b", "abc-123-", "-a", "", "A", "a_b", "a b", "é", "a\u{301}", "ａ", "a\n", "9-", "a.b", "--",
+                   "a\u{0}", "ß", "k8s-node-ready"] {
+            XCTAssertEqual(CheckBlock.isValidID(id), id.wholeMatch(of: pattern) != nil, id.debugDescription)
+        }
+    }
 }

@@ -1,8 +1,8 @@
 /// Transcript syntax: invalid regexes, output before the first command, a misplaced `[N]`.
 struct TranscriptProblems: LintRule {
     func check(_ handbook: Handbook) -> [Diagnostic] {
-        handbook.checks.filter(\.isTranscript).flatMap { block in
-            TranscriptParser().parse(block.body, firstLine: block.firstBodyLine).1.map {
+        handbook.checks.flatMap { block in
+            block.transcriptProblems.map {
                 .error("transcript.syntax", $0.message, at: SourcePosition(path: block.page, line: $0.line, column: $0.column))
             }
         }
@@ -24,8 +24,7 @@ struct CheckCannotFail: LintRule {
         let lines = block.body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard let last = lines.last else { return "its body is empty" }
-        if block.isTranscript {
-            let (transcript, _) = TranscriptParser().parse(block.body, firstLine: block.firstBodyLine)
+        if let transcript = block.transcript {
             let allForced = transcript.commands.allSatisfy {
                 $0.judgesExitOnly && $0.expectedExit == nil && Self.endsInTrue($0.command)
             }
@@ -49,8 +48,8 @@ import Foundation
 /// at the check's timeout and the check errors, but the author should hear it before that.
 struct SlowRegex: LintRule {
     func check(_ handbook: Handbook) -> [Diagnostic] {
-        handbook.checks.filter(\.isTranscript).flatMap { block in
-            TranscriptParser().parse(block.body, firstLine: block.firstBodyLine).0.commands.flatMap(\.expected).compactMap { line in
+        handbook.checks.flatMap { block in
+            (block.transcript?.commands ?? []).flatMap(\.expected).compactMap { line in
                 guard case .regex(let pattern) = line.rule, let found = RegexShape.nestedQuantifier(pattern) else { return nil }
                 return .warning("regex.nested-quantifier",
                                 "`\(found.group)` repeats something that itself repeats; a backtracking engine can take exponential time on a line that almost matches. Write it without the nesting (e.g. `a+` for `(a+)+`)",

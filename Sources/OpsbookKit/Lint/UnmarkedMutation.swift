@@ -1,12 +1,11 @@
 import Foundation
-import Synchronization
 
 /// Contract §6: a check that changes state must say `mutates`; one that doesn't is not run.
 /// A command built at run time cannot be judged: a warning that names its line.
 struct UnmarkedMutation: LintRule {
     func check(_ handbook: Handbook) -> [Diagnostic] {
         handbook.checks.flatMap { block -> [Diagnostic] in
-            let analysis = MutationDetector.analysis(of: block.body)
+            let analysis = block.commands
             var out: [Diagnostic] = []
             if !block.attributes.isMutating, let hit = analysis.mutations.first {
                 out.append(.error("check.unmarked-mutation", "`\(hit.command)` changes state, but this check is not marked `mutates`; it will not run",
@@ -55,22 +54,25 @@ public enum MutationDetector {
         /// Calls that would skip fixture stand-ins on PATH: a recorded program by absolute path,
         /// after `PATH=` was changed, under `env -i`, or through `command -p`.
         public var bypasses: [Hit] = []
+        /// Every call that would skip a stand-in if its program were recorded, whatever the
+        /// recorded programs are: so a target that records other programs than the default
+        /// (`bypasses(recorded:)`) needs no second analysis.
+        public var pathSkips: [PathSkip] = []
+
+        /// The bypasses for a target whose fixtures stand in for `recorded`.
+        public func bypasses(recorded: Set<String>) -> [Hit] {
+            pathSkips.filter { recorded.contains($0.program) }.map(\.hit)
+        }
     }
 
-    /// The one place lint and the runner ask; each body is analysed once per process.
+    /// A call that skips whatever stands in for `program` on PATH.
+    public struct PathSkip: Hashable, Sendable {
+        public var program: String
+        public var hit: Hit
+    }
+
+    /// Each check's analysis is made once, when the check is loaded (`CheckBlock.commands`).
     /// `recorded`: the programs fixtures stand in for (for `bypasses`).
-    public static func analysis(of body: String, recorded: [String] = RunTarget.defaultRecorded) -> Analysis {
-        let key = recorded.joined(separator: ",") + "\u{0}" + body
-        if let cached = cache.withLock({ $0[key] }) { return cached }
-        let result = analyse(body, recorded: recorded)
-        cache.withLock { $0[key] = result }
-        return result
-    }
-
-    static func firstMutation(in body: String) -> Hit? { analysis(of: body).mutations.first }
-
-    private static let cache = Mutex<[String: Analysis]>([:])
-
     static func analyse(_ body: String, recorded: [String] = RunTarget.defaultRecorded) -> Analysis {
         var walker = CommandWalker(recorded: Set(recorded))
         for command in ShellWords.commands(in: scriptText(body)) { walker.visit(command.words, depth: 0) }
@@ -138,17 +140,17 @@ struct CommandWalker {
     /// Looks at the program word and either sees through a wrapper or judges the command.
     private mutating func visitProgram(_ words: [ShellWord], depth: Int) {
         let program = Self.basename(words[0].text)
-        if words[0].text.contains("/") && recorded.contains(program) {
-            bypass(words, "calls \(program) by its absolute path")
-        } else if pathWasReset && recorded.contains(program) {
-            bypass(words, "runs after PATH was changed")
+        if words[0].text.contains("/") {
+            bypass(words, program: program, "calls \(program) by its absolute path")
+        } else if pathWasReset {
+            bypass(words, program: program, "runs after PATH was changed")
         }
         let args = Array(words.dropFirst())
         if let inner = Wrappers.unwrap(program, args) {
             switch inner {
             case .command(let rest, let resetsPath):
-                if resetsPath && rest.first.map({ recorded.contains(Self.basename($0.text)) }) == true {
-                    bypass(rest, "runs with a reset environment or PATH (\(program))")
+                if resetsPath, let inner = rest.first {
+                    bypass(rest, program: Self.basename(inner.text), "runs with a reset environment or PATH (\(program))")
                 }
                 if !rest.isEmpty { visit(rest, depth: depth + 1) }
             case .script(let text, let at):
@@ -171,13 +173,20 @@ struct CommandWalker {
     }
 
     private mutating func record(_ list: WritableKeyPath<MutationDetector.Analysis, [MutationDetector.Hit]>,
-                                 _ words: [ShellWord], upTo n: Int, why: String = "") {
-        let text = words.prefix(n).map { Self.display($0.text) }.joined(separator: " ")
-        analysis[keyPath: list].append(MutationDetector.Hit(command: text, line: words[0].line, column: words[0].column, why: why))
+                                 _ words: [ShellWord], upTo n: Int) {
+        analysis[keyPath: list].append(Self.hit(words, upTo: n))
     }
 
-    private mutating func bypass(_ words: [ShellWord], _ why: String) {
-        record(\.bypasses, words, upTo: min(words.count, 3), why: why)
+    /// Noted for every program (`pathSkips`); a bypass when `program` is one of `recorded`.
+    private mutating func bypass(_ words: [ShellWord], program: String, _ why: String) {
+        let hit = Self.hit(words, upTo: min(words.count, 3), why: why)
+        analysis.pathSkips.append(MutationDetector.PathSkip(program: program, hit: hit))
+        if recorded.contains(program) { analysis.bypasses.append(hit) }
+    }
+
+    private static func hit(_ words: [ShellWord], upTo n: Int, why: String = "") -> MutationDetector.Hit {
+        let text = words.prefix(n).map { display($0.text) }.joined(separator: " ")
+        return MutationDetector.Hit(command: text, line: words[0].line, column: words[0].column, why: why)
     }
 
     private func assignment(_ word: ShellWord) -> (String, String)? {

@@ -17,30 +17,65 @@ public struct CheckAttributes: Hashable, Sendable {
 }
 
 /// A fenced block whose info string starts with the word `check`: the only code that is ever run.
+/// What lint and the runner need from the body is worked out once, when the block is made: the
+/// parsed transcript (and its syntax problems) and the analysis of its commands. The body and
+/// the opening fence's position are therefore fixed at `init`.
 public struct CheckBlock: Hashable, Sendable {
     public var id: String
     /// True when the author gave no id and it was made from the page slug (`<page-slug>-<n>`).
     public var hasGeneratedID: Bool
     public var attributes: CheckAttributes
-    public var body: String
+    public let body: String
     /// Relative to the handbook root.
     public var page: String
     /// The opening fence.
-    public var position: SourcePosition
+    public let position: SourcePosition
     /// Index into the page's criteria of the task item the block is nested in.
     public var criterionIndex: Int?
+    /// The body as a transcript, parsed once; nil for a script (no line starts with `$ `).
+    public let transcript: Transcript?
+    /// What the transcript parser found wrong (lint's `transcript.syntax`); empty for a script.
+    public let transcriptProblems: [TranscriptParser.Problem]
+    /// The commands' state changes, run-time programs and fixture bypasses (contract §6),
+    /// analysed once: lint and the runner both read it.
+    public let commands: MutationDetector.Analysis
+
+    public init(id: String, hasGeneratedID: Bool, attributes: CheckAttributes, body: String, page: String,
+                position: SourcePosition, criterionIndex: Int?) {
+        self.id = id
+        self.hasGeneratedID = hasGeneratedID
+        self.attributes = attributes
+        self.body = body
+        self.page = page
+        self.position = position
+        self.criterionIndex = criterionIndex
+        if Self.isTranscript(body) {
+            (transcript, transcriptProblems) = TranscriptParser().parse(body, firstLine: position.line + 1)
+        } else {
+            (transcript, transcriptProblems) = (nil, [])
+        }
+        commands = MutationDetector.analyse(body)
+    }
 
     /// Transcript when any line starts with `$ `, otherwise a script.
-    public var isTranscript: Bool {
+    public var isTranscript: Bool { transcript != nil }
+
+    static func isTranscript(_ body: String) -> Bool {
         body.split(separator: "\n", omittingEmptySubsequences: false).contains { $0.hasPrefix("$ ") }
     }
 
     /// The file line of the body's first line (the line after the fence).
     public var firstBodyLine: Int { position.line + 1 }
 
-    nonisolated(unsafe) static let idPattern = #/[a-z0-9][a-z0-9-]*/#
-
-    public static func isValidID(_ id: String) -> Bool { id.wholeMatch(of: idPattern) != nil }
+    /// `[a-z0-9][a-z0-9-]*`, checked by hand: a `Regex` is not `Sendable`, and a static one
+    /// needed `nonisolated(unsafe)` for a pattern this small.
+    public static func isValidID(_ id: String) -> Bool {
+        func isLowerAlphanumeric(_ b: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
+        }
+        guard let first = id.utf8.first, isLowerAlphanumeric(first) else { return false }
+        return id.utf8.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
 
     /// Lowercase ASCII letters, digits and hyphens; anything else becomes one hyphen.
     static func slug(_ text: String) -> String {

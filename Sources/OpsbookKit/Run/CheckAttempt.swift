@@ -4,8 +4,7 @@ import Foundation
 extension CheckRunner {
     func attemptOnce(_ check: CheckBlock, workspace: Workspace, replayState: URL) -> CheckResult {
         var result = CheckResult(id: check.id, page: check.page, line: check.position.line, status: .errored)
-        let transcript = check.isTranscript
-            ? TranscriptScript(transcript: TranscriptParser().parse(check.body, firstLine: check.firstBodyLine).0) : nil
+        let transcript = check.transcript.map(TranscriptScript.init(transcript:))
         do {
             let work = try workspace.newWorkingFolder(for: check.id)
             defer { try? FileManager.default.removeItem(at: work) }

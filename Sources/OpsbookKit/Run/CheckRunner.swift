@@ -106,7 +106,7 @@ public struct CheckRunner: Sendable {
     }
 
     private func refusal(_ check: CheckBlock, path: String) -> (status: CheckStatus, text: String)? {
-        if !check.attributes.isMutating, let hit = MutationDetector.firstMutation(in: check.body) {
+        if !check.attributes.isMutating, let hit = check.commands.mutations.first {
             return (.errored, "not run: `\(hit.command)` changes state but the check is not marked `mutates`")
         }
         if check.attributes.isMutating && !allowMutations {

@@ -258,7 +258,7 @@ struct FixtureSandbox: Sendable {
     /// call to the real program.
     func refusal(_ check: CheckBlock, recorded: [String]) -> String? {
         guard case .environmentOnly = mode,
-              let hit = MutationDetector.analysis(of: check.body, recorded: recorded).bypasses.first else { return nil }
+              let hit = check.commands.bypasses(recorded: Set(recorded)).first else { return nil }
         return "not run: `\(hit.command)` \(hit.why), and fixture checks cannot be isolated on this machine (see warning fixtures.not-isolated)"
     }
 
