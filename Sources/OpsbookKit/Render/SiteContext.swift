@@ -6,8 +6,12 @@ struct SiteContext {
     var results: Results
     var today: Day
     /// When the site was written: "N 小時前" is counted from here until the reader's browser redoes it.
-    var now = Date()
-    private let nav: NavNode
+    var now = Date() { didSet { runLine = RunLine(results, now: now) } }
+    /// The same on every page: made once, not per page (a date formatter per page was measurable).
+    private var runLine: RunLine
+    private let nav: SiteNav
+    /// The site's title, escaped once.
+    private let siteTitleHTML: String
     private let checkPages: [String: String]
     private let verdictsByPage: [String: [CriterionVerdict]]
     /// Made once: building them per page made a 1000-page site quadratic.
@@ -15,14 +19,11 @@ struct SiteContext {
     let siteTitle: String
     /// Other targets and history, when the site has them.
     var fleet: (FleetSite, FleetIndex)?
-    /// Failing criteria by output path, for the navigation's ✗ marks.
-    private let failuresByOutput: [String: Int]
 
     init(handbook: Handbook, results: Results, today: Day) {
         self.handbook = handbook
         self.results = results
         self.today = today
-        nav = NavNode.tree(handbook.pages)
         var checkPages: [String: String] = [:]
         for page in handbook.pages { for check in page.checks { checkPages[check.id] = page.outputHref } }
         self.checkPages = checkPages
@@ -33,8 +34,10 @@ struct SiteContext {
             let n = (verdictsByPage[page.path] ?? []).filter { $0.status == .failed }.count
             if n > 0 { failures[page.outputPath] = n }
         }
-        failuresByOutput = failures
+        nav = SiteNav(NavNode.tree(handbook.pages), failures: failures)
         siteTitle = handbook.page(at: "content/index.md")?.title ?? "Ops Handbook"
+        siteTitleHTML = HTML.escape(siteTitle)
+        runLine = RunLine(results, now: now)
     }
 
     func pageView(_ page: Page, index: Int) -> PageView {
@@ -74,22 +77,15 @@ struct SiteContext {
     }
 
     func navHTML(current: String, prefix: String) -> String {
-        var open: Set<String> = []
-        var folder = (current as NSString).deletingLastPathComponent
-        while !folder.isEmpty {
-            open.insert(folder)
-            folder = (folder as NSString).deletingLastPathComponent
-        }
-        let home = "<a class=\"nav-home\" href=\"\(prefix)index.html\">\(HTML.escape(siteTitle))</a>"
+        let home = "<a class=\"nav-home\" href=\"\(prefix)index.html\">\(siteTitleHTML)</a>"
         let dash = "<a class=\"nav-dashboard\" href=\"\(prefix)dashboard.html\">儀表板</a>"
-        return home + dash + nav.html(current: current, prefix: prefix, openFolders: open, failures: failuresByOutput)
+        return home + dash + nav.html(current: current, prefix: prefix)
     }
 
     private func breadcrumbs(_ page: Page, prefix: String) -> [PageView.Link] {
-        guard let trail = nav.trail(to: page.outputPath) else { return [] }
-        return trail.dropLast().compactMap { node in
-            if node.folder == "" { return PageView.Link(title: siteTitle, href: prefix + "index.html") }
-            return PageView.Link(title: node.title, href: node.href.map { prefix + $0 } ?? "#")
+        nav.trail(to: page.outputPath).map { entry in
+            if entry.folder == "" { return PageView.Link(title: siteTitle, href: prefix + "index.html") }
+            return PageView.Link(title: entry.title, href: entry.trailHref.map { prefix + $0 } ?? "#")
         }
     }
 
@@ -118,22 +114,37 @@ struct SiteContext {
         return facts
     }
 
-    var runInfo: String {
-        guard results.checks != nil else { return "本次建置未執行檢查（--no-checks）" }
-        let when = results.finished.map(ResultsFile.timestamp) ?? ""
-        return "檢查於 \(when) 對目標「\(results.target ?? "?")」執行"
-    }
-
+    /// The run line under the site's title ("檢查於 … 對目標「…」執行").
+    var runInfo: String { runLine.info }
     /// Which target, when (a `<time datetime>` with the build machine's local time and "N 小時前";
     /// the site's script redoes both with the reader's clock and zone), which handbook commit, and
     /// which opsbook made the verdicts.
-    var provenanceHTML: String {
-        // Worded as install's footer has it ("opsbook 0.1.0 · commit abc…"), tested in EmbeddedTests.
-        runProvenanceHTML + " · " + HTML.escape("opsbook \(OpsbookVersion.version) · commit \(OpsbookVersion.shortCommit)")
-    }
-
+    var provenanceHTML: String { runLine.provenanceHTML }
     /// The same without the opsbook version: what the sign-off block restates.
-    var runProvenanceHTML: String {
+    var runProvenanceHTML: String { runLine.runProvenanceHTML }
+
+    static func counts(_ verdicts: [CriterionVerdict]) -> [PageView.Count] {
+        CriterionStatus.allCases.compactMap { status in
+            let n = verdicts.filter { $0.status == status }.count
+            guard n > 0 else { return nil }
+            let (icon, word) = StatusLabel.criterion(status)
+            return PageView.Count(status: status.rawValue, word: word, icon: icon, count: n)
+        }
+    }
+}
+
+/// The run line and provenance every page shows, made once per site.
+struct RunLine {
+    var info: String
+    var runProvenanceHTML: String
+    var provenanceHTML: String
+
+    init(_ results: Results, now: Date) {
+        if results.checks == nil {
+            info = "本次建置未執行檢查（--no-checks）"
+        } else {
+            info = "檢查於 \(results.finished.map(ResultsFile.timestamp) ?? "") 對目標「\(results.target ?? "?")」執行"
+        }
         var parts: [String] = []
         if results.checks == nil {
             parts.append("本次建置未執行檢查（--no-checks）")
@@ -149,16 +160,9 @@ struct SiteContext {
         } else {
             parts.append("手冊不在 git 中，無 commit")
         }
-        return parts.joined(separator: " · ")
-    }
-
-    static func counts(_ verdicts: [CriterionVerdict]) -> [PageView.Count] {
-        CriterionStatus.allCases.compactMap { status in
-            let n = verdicts.filter { $0.status == status }.count
-            guard n > 0 else { return nil }
-            let (icon, word) = StatusLabel.criterion(status)
-            return PageView.Count(status: status.rawValue, word: word, icon: icon, count: n)
-        }
+        runProvenanceHTML = parts.joined(separator: " · ")
+        // Worded as install's footer has it ("opsbook 0.1.0 · commit abc…"), tested in EmbeddedTests.
+        provenanceHTML = runProvenanceHTML + " · " + HTML.escape("opsbook \(OpsbookVersion.version) · commit \(OpsbookVersion.shortCommit)")
     }
 }
 

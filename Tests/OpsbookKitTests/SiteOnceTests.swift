@@ -1,0 +1,154 @@
+import Foundation
+import XCTest
+@testable import OpsbookKit
+
+/// The work made once per site (navigation fragments, breadcrumb trails, the run line, escaping on
+/// bytes) must give the same bytes as the per-page way it replaced. The per-page way lives on here
+/// as the oracle, written as plainly as it was.
+final class SiteOnceTests: XCTestCase {
+    // MARK: The oracle: the navigation and trails as each page computed them before.
+
+    private static func oracleEscape(_ text: String, apostrophe: Bool = true) -> String {
+        var out = ""
+        for ch in text.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'" where apostrophe: out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    private static func oracleNav(_ node: NavNode, current: String, prefix: String, failures: [String: Int]) -> String {
+        var open: Set<String> = []
+        var folder = (current as NSString).deletingLastPathComponent
+        while !folder.isEmpty {
+            open.insert(folder)
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+        return oracleList(node, current: current, prefix: prefix, open: open, failures: failures)
+    }
+
+    private static func oracleList(_ node: NavNode, current: String, prefix: String, open: Set<String>, failures: [String: Int]) -> String {
+        var out = "<ul>"
+        for child in node.children {
+            let failed = child.failureCount(failures)
+            let mark = failed > 0 ? "<span class=\"nav-fail\" role=\"img\" aria-label=\"\(failed) 項失敗\" title=\"\(failed) 項驗收條件失敗\">✗</span>" : ""
+            let isCurrent = child.outputPath == current
+            let isOpen = child.folder.map { open.contains($0) } ?? false
+            out += "<li\(isCurrent ? " class=\"current\"" : "")>"
+            if let path = child.outputPath {
+                out += "<a href=\"\(oracleEscape(prefix + LinkRewriter.pathHref(path)))\"\(isCurrent ? " aria-current=\"page\"" : "")>\(oracleEscape(child.title))\(mark)</a>"
+            } else {
+                out += "<span class=\"folder\">\(oracleEscape(child.title))\(mark)</span>"
+            }
+            if child.folder != nil, isOpen, !child.children.isEmpty {
+                out += oracleList(child, current: current, prefix: prefix, open: open, failures: failures)
+            }
+            out += "</li>"
+        }
+        return out + "</ul>"
+    }
+
+    private static func oracleTrail(_ node: NavNode, to path: String) -> [NavNode]? {
+        if node.outputPath == path { return [node] }
+        for child in node.children {
+            if let rest = oracleTrail(child, to: path) { return [node] + rest }
+        }
+        return nil
+    }
+
+    // MARK: A handbook with the awkward cases: nested folders, folders without index.md, titles
+    // that need escaping, names that need percent-encoding, failures deep in a folder.
+
+    private func pages() -> [Page] {
+        let files: [(String, String)] = [
+            ("content/index.md", "# Home <&> \"site\"\n"),
+            ("content/guides/index.md", "# Guides & 'tips'\n"),
+            ("content/guides/a#b.md", "# A <b>\n"),
+            ("content/guides/deep/x y.md", "# Deep \"x\"\n"),
+            ("content/guides/deep/more/z.md", "# Z\n"),
+            ("content/noindex/one.md", "# One\n"),
+            ("content/noindex/two.md", "# 二\n"),
+            ("content/top.md", "# Top > level\n"),
+            ("content/e%25f.md", "# Percent\n"),
+        ]
+        return files.map { path, text in
+            TestSupport.page(text, path: path).0
+        }
+    }
+
+    func testNavigationMatchesThePerPageRenderingOnEveryPage() {
+        let pages = pages()
+        let tree = NavNode.tree(pages)
+        let failures = ["guides/deep/more/z.html": 2, "top.html": 1, "guides/index.html": 3, "noindex/two.html": 1]
+        let nav = SiteNav(tree, failures: failures)
+        var checked = 0
+        for page in pages {
+            for prefix in ["", "../", "../../", "/", "a&b\"/"] {
+                XCTAssertEqual(nav.html(current: page.outputPath, prefix: prefix),
+                               Self.oracleNav(tree, current: page.outputPath, prefix: prefix, failures: failures),
+                               "\(page.outputPath) with prefix \(prefix)")
+                checked += 1
+            }
+        }
+        for other in ["dashboard.html", "search.html", "404.html", "evidence/demo.html", "guides/deep/nothing.html"] {
+            XCTAssertEqual(nav.html(current: other, prefix: "../"), Self.oracleNav(tree, current: other, prefix: "../", failures: failures))
+        }
+        XCTAssertEqual(checked, pages.count * 5)
+        // The case the oracle must not hide: the deep page's folders are open and it is current.
+        let deep = nav.html(current: "guides/deep/more/z.html", prefix: "../../../")
+        XCTAssertTrue(deep.contains("<li class=\"current\"><a href=\"../../../guides/deep/more/z.html\" aria-current=\"page\">Z"), deep)
+        XCTAssertTrue(deep.contains("Guides &amp; &#39;tips&#39;"), deep)
+        XCTAssertTrue(deep.contains("aria-label=\"5 項失敗\""), "guides holds 3 + 2 failures: \(deep)")
+        XCTAssertFalse(nav.html(current: "top.html", prefix: "").contains("z.html"), "a closed folder's pages are not listed")
+    }
+
+    func testTrailsMatchTheWalkFromTheRoot() {
+        let pages = pages()
+        let tree = NavNode.tree(pages)
+        let nav = SiteNav(tree, failures: [:])
+        for page in pages {
+            let expected = Self.oracleTrail(tree, to: page.outputPath).map { Array($0.dropLast()) } ?? []
+            let got = nav.trail(to: page.outputPath)
+            XCTAssertEqual(got.map(\.title), expected.map(\.title), page.outputPath)
+            XCTAssertEqual(got.map(\.trailHref), expected.map(\.href), page.outputPath)
+            XCTAssertEqual(got.map(\.folder), expected.map(\.folder), page.outputPath)
+        }
+        XCTAssertEqual(nav.trail(to: "guides/deep/more/z.html").map(\.title), ["Home <&> \"site\"", "Guides & 'tips'", "deep", "more"])
+        XCTAssertEqual(nav.trail(to: "noindex/one.html").last?.trailHref, "noindex/one.html", "a folder without index.md links to its first page")
+        XCTAssertTrue(nav.trail(to: "missing.html").isEmpty)
+    }
+
+    func testEscapeOnBytesMatchesTheScalarWay() {
+        let pieces = ["", "a", "&", "<", ">", "\"", "'", "營運", "😀", "e\u{301}", "\u{0}", "&amp;", " ", "\n", "ü", "<script>"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            XCTAssertEqual(HTML.escape(text), Self.oracleEscape(text), text)
+            XCTAssertEqual(HTML.escape(text, apostrophe: false), Self.oracleEscape(text, apostrophe: false), text)
+        }
+        XCTAssertEqual(HTML.escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        XCTAssertEqual(HTML.escape("it's", apostrophe: false), "it's")
+        XCTAssertEqual(HTML.escape("營運手冊"), "營運手冊")
+    }
+
+    func testRunLineIsMadeOnceAndFollowsNow() throws {
+        let root = try TestSupport.handbook(["content/index.md": "# Home\n"])
+        let (book, _) = try TestSupport.load(root)
+        let day = Day(iso: "2026-11-24")!
+        let finished = Date(timeIntervalSince1970: 1_790_000_000)
+        let results = Results(handbook: book, checks: [], attestations: [], target: "lab", started: finished, finished: finished, today: day)
+        var context = SiteContext(handbook: book, results: results, today: day)
+        context.now = finished.addingTimeInterval(3 * 3600)
+        XCTAssertTrue(context.provenanceHTML.contains("3 小時前"), context.provenanceHTML)
+        XCTAssertTrue(context.runProvenanceHTML.contains("<strong class=\"prov-target\">lab</strong>"), context.runProvenanceHTML)
+        XCTAssertEqual(context.runInfo, "檢查於 \(ResultsFile.timestamp(finished)) 對目標「lab」執行")
+        let page = try XCTUnwrap(book.pages.first)
+        XCTAssertEqual(context.pageView(page, index: 0).provenanceHTML, context.provenanceHTML)
+    }
+}
