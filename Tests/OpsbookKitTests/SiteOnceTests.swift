@@ -151,4 +151,84 @@ final class SiteOnceTests: XCTestCase {
         let page = try XCTUnwrap(book.pages.first)
         XCTAssertEqual(context.pageView(page, index: 0).provenanceHTML, context.provenanceHTML)
     }
+
+    // MARK: Views name their fields for Mustache; a field left out would render as nothing.
+
+    /// Every stored field Mirror sees is answered by `child(named:)`, with the same value (an
+    /// optional field unwrapped, as Mustache's Mirror lookup unwraps it).
+    private func assertListsEveryField<V>(_ view: V, _ child: (String) -> Any?, file: StaticString = #filePath, line: UInt = #line) {
+        let fields = Mirror(reflecting: view).children
+        XCTAssertFalse(fields.isEmpty, file: file, line: line)
+        for field in fields {
+            let label = field.label ?? "?"
+            var value = field.value
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional, let wrapped = mirror.children.first?.value { value = wrapped }
+            guard let answer = child(label) else {
+                XCTFail("\(V.self).\(label) is not listed", file: file, line: line)
+                continue
+            }
+            XCTAssertEqual(String(describing: answer), String(describing: value), "\(V.self).\(label)", file: file, line: line)
+        }
+    }
+
+    func testEveryViewFieldIsListedForMustache() {
+        let link = PageView.Link(title: "t", href: "h")
+        let count = PageView.Count(status: "failed", word: "w", icon: "i", count: 2)
+        assertListsEveryField(link, link.child(named:))
+        let toc = PageView.TOCEntry(text: "x", anchor: "a", level: 2, isSub: false)
+        assertListsEveryField(toc, toc.child(named:))
+        assertListsEveryField(count, count.child(named:))
+        let fact = PageView.Fact(label: "l", value: "v")
+        assertListsEveryField(fact, fact.child(named:))
+        let page = PageView(
+            siteTitle: "s", title: "t", rootPrefix: "../", navHTML: "<ul></ul>", breadcrumbs: [link], bodyHTML: "<p>b</p>",
+            toc: [], hasTOC: false, prev: link, next: link, facts: [], counts: [count], hasCounts: true,
+            claimedFailing: [link], hasClaimedFailing: true, runInfo: "r", kind: "phase",
+            provenanceHTML: "p", runProvenanceHTML: "rp", staleNotice: "stale")
+        assertListsEveryField(page, page.child(named:))
+        let countLink = DashboardView.CountLink(status: "failed", word: "w", icon: "i", count: 1, href: "#h")
+        let criterion = DashboardView.CriterionLink(page: "p", text: "t", href: "h", claimedFailing: true)
+        let phase = DashboardView.Phase(title: "t", href: "h", due: "d", overdue: true, total: 3, barHTML: "<div></div>",
+                                        counts: [countLink], failing: [criterion], hasFailing: true)
+        let failingPage = DashboardView.FailingPage(title: "t", href: "h", section: "s", counts: [countLink], failing: [criterion])
+        let runbook = DashboardView.Runbook(title: "t", href: "h", component: "c", severity: "sev", owner: "o", lastReviewed: "l",
+                                            stale: true, checksIcon: "i", checksWord: "w", checksStatus: "failed", checksHref: "x")
+        let group = DashboardView.PageGroup(anchor: "a", title: "t", href: "h", criteria: [criterion])
+        let statusGroup = DashboardView.StatusGroup(status: "failed", icon: "i", word: "w", count: 1, open: true, pages: [group])
+        assertListsEveryField(countLink, countLink.child(named:))
+        assertListsEveryField(criterion, criterion.child(named:))
+        assertListsEveryField(phase, phase.child(named:))
+        assertListsEveryField(failingPage, failingPage.child(named:))
+        assertListsEveryField(runbook, runbook.child(named:))
+        assertListsEveryField(group, group.child(named:))
+        assertListsEveryField(statusGroup, statusGroup.child(named:))
+        let dashboard = DashboardView(
+            phases: [phase], hasPhases: true, failingPages: [failingPage], hasFailingPages: true, runbooks: [runbook],
+            hasRunbooks: true, verdict: "v", verdictStatus: "failed", counts: [countLink], claimedFailing: [criterion],
+            hasClaimedFailing: true, claimedFailingCount: 1, statusGroups: [statusGroup], hasStatusGroups: true)
+        assertListsEveryField(dashboard, dashboard.child(named:))
+    }
+
+    /// Mustache's own escaping went one Character at a time: a `"` that a combining mark follows is
+    /// one Character with it, and was written as it came. The templates now escape on bytes.
+    func testTemplateFieldsEscapeAQuoteThatACombiningMarkFollows() throws {
+        let title = "Q\"\u{301} <\u{301}b> & 'x'"
+        let site = try TestSupport.renderSite(["content/index.md": "# Home\n", "content/a.md": "# \(title)\n\n## 二\n\n## 三\n"])
+        let html = try String(contentsOf: site.appendingPathComponent("a.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<title>Q&quot;\u{301} &lt;\u{301}b&gt; &amp; &#39;x&#39; · Home</title>"), html)
+        XCTAssertFalse(html.contains("\"\u{301}"), "an unescaped quote with a combining mark")
+    }
+
+    func testCriterionWordsWithoutChecksAreTrimmedAsBefore() {
+        func words(_ text: String) -> String {
+            CriterionWords.of(Criterion(page: "content/a.md", position: SourcePosition(path: "content/a.md", line: 1), text: text,
+                                        claimedDone: false, checkIDs: ["c1"], references: []))
+        }
+        XCTAssertEqual(words("  磁碟空間足夠：  "), "磁碟空間足夠")
+        XCTAssertEqual(words("磁碟空間足夠"), "磁碟空間足夠")
+        XCTAssertEqual(words("、；"), "c1")
+        XCTAssertEqual(words("磁碟空間足夠（check:c1）"), "磁碟空間足夠")
+        XCTAssertEqual(words("節點就緒 check:c1"), "節點就緒")
+    }
 }

@@ -32,10 +32,15 @@ extension SiteContext {
 
     /// A link to one criterion on its page, in the criterion's own words.
     func criterionLink(_ v: CriterionVerdict) -> DashboardView.CriterionLink {
-        let page = handbook.page(at: v.criterion.page)
+        let page = page(at: v.criterion.page)
         return DashboardView.CriterionLink(
             page: page?.title ?? v.criterion.page, text: CriterionWords.of(v.criterion),
             href: (page?.outputHref ?? "") + "#" + v.criterion.anchor, claimedFailing: v.isClaimedFailing)
+    }
+
+    /// `Handbook.page(at:)` through the index made once.
+    func page(at path: String) -> Page? {
+        pageIndexByPath[path].map { handbook.pages[$0] }
     }
 
     /// The anchor of one page's group under one status: `status-failed--runbooks-etcd-quorum-loss`.
@@ -44,7 +49,7 @@ extension SiteContext {
     }
 
     private func phaseView(_ page: Page) -> DashboardView.Phase {
-        let verdicts = results.verdicts(forPage: page.path)
+        let verdicts = verdictsByPage[page.path] ?? []
         let done = verdicts.allSatisfy { $0.status == .passed || $0.status == .attested }
         let overdue = page.frontMatter.due.map { $0 < today && !done } ?? false
         let failing = verdicts.filter { $0.status == .failed }.map(criterionLink)
@@ -57,7 +62,7 @@ extension SiteContext {
 
     /// A guide, runbook, deployment or onboarding page with at least one failing criterion.
     private func failingPageView(_ page: Page) -> DashboardView.FailingPage? {
-        let verdicts = results.verdicts(forPage: page.path)
+        let verdicts = verdictsByPage[page.path] ?? []
         let failing = verdicts.filter { $0.status == .failed }
         guard !failing.isEmpty else { return nil }
         return DashboardView.FailingPage(
@@ -70,7 +75,7 @@ extension SiteContext {
     private func section(of page: Page) -> String {
         let parts = page.slugPath.split(separator: "/")
         guard parts.count > 1 else { return "—" }
-        return handbook.page(at: "content/\(parts[0])/index.md")?.title ?? String(parts[0])
+        return self.page(at: "content/\(parts[0])/index.md")?.title ?? String(parts[0])
     }
 
     /// Every criterion, by status, then by page: what each count on the dashboard links to.
@@ -80,7 +85,8 @@ extension SiteContext {
             guard !verdicts.isEmpty else { return nil }
             var pages: [DashboardView.PageGroup] = []
             for page in handbook.pages {
-                let mine = verdicts.filter { $0.criterion.page == page.path }
+                // The page's verdicts are grouped once; filtering all criteria per page was quadratic.
+                let mine = (verdictsByPage[page.path] ?? []).filter { $0.status == status }
                 guard !mine.isEmpty else { continue }
                 pages.append(.init(anchor: Self.groupAnchor(status.rawValue, page.path), title: page.title,
                                    href: page.outputHref, criteria: mine.map(criterionLink)))
@@ -145,11 +151,22 @@ extension SiteContext {
 enum CriterionWords {
     static func of(_ criterion: Criterion) -> String {
         var text = criterion.text
+        // Both patterns need a literal `check:`; most criteria have none, and the regexes were
+        // compiled again for every criterion of the dashboard.
+        guard text.utf8.firstRange(of: "check:".utf8) != nil else {
+            // Trimming goes through NSString: skip it when neither end has anything to trim.
+            if let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+               !trimmed.contains(first), !trimmed.contains(last) { return text }
+            text = text.trimmingCharacters(in: trimmed)
+            return text.isEmpty ? criterion.checkIDs.joined(separator: "、") : text
+        }
         // "（check:a、check:b）" goes whole; a bare "check:a" goes with the space before it.
         text = text.replacingOccurrences(of: #"\s*[（(]\s*(check:[A-Za-z0-9._-]+[\s、,，和與及]*)+[）)]"#, with: "",
                                          options: .regularExpression)
         text = text.replacingOccurrences(of: #"\s*check:[A-Za-z0-9._-]+"#, with: "", options: .regularExpression)
-        text = text.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "：:，,、；;")))
+        text = text.trimmingCharacters(in: trimmed)
         return text.isEmpty ? criterion.checkIDs.joined(separator: "、") : text
     }
+
+    private static let trimmed = CharacterSet.whitespaces.union(CharacterSet(charactersIn: "：:，,、；;"))
 }

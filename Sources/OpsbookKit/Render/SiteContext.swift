@@ -13,7 +13,11 @@ struct SiteContext {
     /// The site's title, escaped once.
     private let siteTitleHTML: String
     private let checkPages: [String: String]
-    private let verdictsByPage: [String: [CriterionVerdict]]
+    /// Each page's verdicts, in the results' order.
+    let verdictsByPage: [String: [CriterionVerdict]]
+    /// Pages by source path (the first, as `Handbook.page(at:)` finds it): the dashboard looks a
+    /// page up for every criterion, and a walk through all pages each time made it quadratic.
+    let pageIndexByPath: [String: Int]
     /// Made once: building them per page made a 1000-page site quadratic.
     let checkByID: [String: CheckResult]
     let siteTitle: String
@@ -29,6 +33,7 @@ struct SiteContext {
         self.checkPages = checkPages
         verdictsByPage = Dictionary(grouping: results.criteria, by: { $0.criterion.page })
         checkByID = results.checkByID
+        pageIndexByPath = Dictionary(handbook.pages.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
         var failures: [String: Int] = [:]
         for page in handbook.pages {
             let n = (verdictsByPage[page.path] ?? []).filter { $0.status == .failed }.count
