@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 BIN=${OPSBOOK_BIN:-.build/release/opsbook}
 PAGES=${PAGES:-1000}
 TOP=${TOP:-45}
-DEMANGLE=$(command -v swift-demangle || echo cat)
+demangle() { if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else cat; fi; }
 work=$(mktemp -d /tmp/opsbook-profile-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 python3 bench/generate.py "$work/book" "$PAGES"
@@ -22,7 +22,7 @@ perf record -q -e cpu-clock -F 1999 -g -o "$work/perf.data" \
   "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site" >/dev/null 2>&1
 echo "== $PAGES pages: inclusive share of samples (children), top $TOP =="
 perf report -i "$work/perf.data" --children --stdio -g none --sort dso,symbol --percent-limit 1 2>/dev/null |
-  grep -E '^ +[0-9]' | head -n "$TOP" | "$DEMANGLE" --simplified 2>/dev/null | sed "s/ *$//" | cut -c1-220
+  grep -E '^ +[0-9]' | head -n "$TOP" | demangle | sed "s/ *$//" | cut -c1-220
 echo "== self share, top 25 =="
 perf report -i "$work/perf.data" --no-children --stdio -g none --sort dso,symbol --percent-limit 0.5 2>/dev/null |
-  grep -E '^ +[0-9]' | head -n 25 | "$DEMANGLE" --simplified 2>/dev/null | sed "s/ *$//" | cut -c1-220
+  grep -E '^ +[0-9]' | head -n 25 | demangle | sed "s/ *$//" | cut -c1-220
