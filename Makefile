@@ -53,7 +53,8 @@ dist-check: dist
 	bash packaging/dist-check.sh
 
 # Issue 14's benchmark (docs/performance.md): the floor (bench/floor.c), Hugo and opsbook side by
-# side at 100, 1000 and 5000 pages, and serve's one-page rebuild; about 10 minutes.
+# side at 100, 1000 and 5000 pages, and serve's one-page rebuild: 4 minutes on a quiet machine,
+# 14 at a load average of 20 on 2 cores.
 # BENCH_QUICK=1 make bench: 100 pages, one run (a minute).
 bench: deps bench-deps
 	$(SWIFT) build -c release

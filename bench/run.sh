@@ -28,6 +28,7 @@ command -v hugo >/dev/null || { echo "bench: hugo missing: make bench-deps" >&2;
 # The judge is tested before it judges (made-up figures with known answers).
 python3 -m unittest -q bench/test_report.py 2>&1 | tail -1
 
+started=$(date +%s)
 work=$(mktemp -d /tmp/opsbook-bench-XXXXXX)
 serve_pid=
 cleanup() {
@@ -94,9 +95,10 @@ done
 rm -rf "$work/checks"
 
 # The three tools, interleaved run by run so a drift in the machine's speed hits all three; one
-# warm-up round first (page cache, Hugo's and the floor's first start), not counted.
+# warm-up round first (page cache, Hugo's and the floor's first start), not counted; none at
+# 5000 pages and more, where the tools are warm and a round costs a minute on a busy machine.
 for size in $SIZES; do
-  runs=$RUNS; [ "$size" -ge 5000 ] && runs=$RUNS_LARGE
+  runs=$RUNS first=0; [ "$size" -ge 5000 ] && runs=$RUNS_LARGE first=1
   echo "== site build: $size pages, floor / Hugo / opsbook build --no-checks --no-search (median of $runs) =="
   book=$work/book-$size
   python3 bench/generate.py "$book" "$size"
@@ -106,7 +108,7 @@ for size in $SIZES; do
   cp -r bench/hugo/. "$hsite/"
   cp -r "$book/content" "$hsite/content"
   mv "$hsite/content/index.md" "$hsite/content/_index.md"
-  for r in $(seq 0 "$runs"); do
+  for r in $(seq "$first" "$runs"); do
     counted=$([ "$r" = 0 ] && echo 0 || echo 1)
     sample floor "$size" "$work/out-floor" "$counted" "$work/floor" "$book/content" "$work/out-floor"
     sample hugo "$size" "$work/out-hugo" "$counted" hugo --quiet --source "$hsite" --destination "$work/out-hugo" --cacheDir "$work/hugo-cache"
@@ -115,6 +117,10 @@ for size in $SIZES; do
   output floor "$size" "$work/out-floor"
   output hugo "$size" "$work/out-hugo"
   output opsbook "$size" "$work/out-opsbook"
+  for tool in floor hugo opsbook; do
+    printf '%s %s ms  ' "$tool" "$(awk -F'\t' -v t="$tool" -v n="$size" '$1 == t && $2 == n {print int($3 / 1000)}' "$samples" | median)"
+  done
+  echo "(medians)"
 
   # The search index is written by the build itself (search-index.js); its cost is the difference.
   if [ "$size" = "$PAGES" ]; then
@@ -142,3 +148,4 @@ serve_ms=$(echo "$serve_out" | awk '/^serve_rebuild_ms_median/ {print $2}')
 
 python3 bench/report.py "$samples" "$outputs" "${serve_ms:-none}" "$SERVE_PAGES" | tee bench-out/last-report.md
 cp "$samples" bench-out/last-samples.tsv; cp "$outputs" bench-out/last-outputs.tsv
+echo "bench: took $(( $(date +%s) - started )) s; load average now $(cut -d' ' -f1-3 /proc/loadavg); tables in bench-out/last-report.md"
