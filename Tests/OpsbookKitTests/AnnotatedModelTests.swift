@@ -184,4 +184,17 @@ final class AnnotatedModelTests: XCTestCase {
             XCTAssertEqual(CheckBlock.isValidID(id), id.wholeMatch(of: pattern) != nil, id.debugDescription)
         }
     }
+
+    func testARegexLineCarriesItsPatternCompiledOnce() throws {
+        let (transcript, problems) = TranscriptParser().parse("$ cmd\nnode-[0-9]+ (re)\nbad ([ (re)\nplain\n", firstLine: 1)
+        let lines = try XCTUnwrap(transcript.commands.first).expected
+        XCTAssertEqual(lines[0].pattern?.regex.pattern, "node-[0-9]+")
+        XCTAssertNil(lines[1].pattern)
+        XCTAssertNil(lines[2].pattern)
+        XCTAssertEqual(problems.map(\.message), ["invalid regular expression `bad ([`"])
+        XCTAssertTrue(Matcher.matches(lines[0], "node-42"))
+        XCTAssertFalse(Matcher.matches(lines[0], "node-x"))
+        XCTAssertFalse(Matcher.matches(lines[1], "bad (["))  // never compiled, never matched, except…
+        XCTAssertTrue(Matcher.matches(lines[1], "bad ([ (re)"))  // …by its own text, as cram does
+    }
 }

@@ -60,19 +60,20 @@ public struct TranscriptParser: Sendable {
         } else if body.hasSuffix(" (re)") {
             body.removeLast(5)
             rule = .regex(body)
-            if BoundedRegex.compileProblem(body) != nil {
-                problems.append(Problem(line: line, column: 1, message: "invalid regular expression `\(body)`"))
-            }
         } else if body.hasSuffix(" (glob)") {
             rule = .glob(String(body.dropLast(7)))
         } else {
             rule = .literal(body)
         }
+        let expected = ExpectedLine(rule: rule, text: raw, line: line, noEOL: noEOL)
+        if case .regex(let pattern) = rule, expected.pattern == nil {
+            problems.append(Problem(line: line, column: 1, message: "invalid regular expression `\(pattern)`"))
+        }
         if let previous = command.expected.last, previous.noEOL, rule != .anyLines {
             problems.append(Problem(line: previous.line, column: 1,
                                     message: "a ` (no-eol)` line must be the last output of its command; it can never match here"))
         }
-        command.expected.append(ExpectedLine(rule: rule, text: raw, line: line, noEOL: noEOL))
+        command.expected.append(expected)
     }
 
     /// Takes ` (esc)` and ` (no-eol)` off the end, in either order: cram writes

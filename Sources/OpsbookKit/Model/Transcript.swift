@@ -14,7 +14,11 @@ public struct ExpectedLine: Hashable, Sendable {
         case anyLines
     }
 
-    public var rule: Rule
+    /// Fixed at `init`: `pattern` is compiled from it.
+    public let rule: Rule
+    /// A `(re)` rule's pattern, compiled once (ICU) when the line is made; nil when it does not
+    /// compile (lint's `transcript.syntax`) or the rule is not `(re)`.
+    public let pattern: CompiledPattern?
     /// ` (no-eol)`: must be the last output line, and that line has no newline.
     public var noEOL = false
     /// The line exactly as written; an actual line equal to it always matches (as in cram).
@@ -24,10 +28,20 @@ public struct ExpectedLine: Hashable, Sendable {
 
     public init(rule: Rule, text: String, line: Int, noEOL: Bool = false) {
         self.rule = rule
+        if case .regex(let source) = rule { pattern = (try? BoundedRegex(source)).map(CompiledPattern.init) } else { pattern = nil }
         self.text = text
         self.line = line
         self.noEOL = noEOL
     }
+}
+
+/// A compiled `(re)` pattern, equal to another when their source text is: it is made from the
+/// rule it sits beside, so comparing the rules already compares the patterns.
+public struct CompiledPattern: Hashable, Sendable {
+    public let regex: BoundedRegex
+
+    public static func == (a: CompiledPattern, b: CompiledPattern) -> Bool { a.regex.pattern == b.regex.pattern }
+    public func hash(into hasher: inout Hasher) { hasher.combine(regex.pattern) }
 }
 
 /// One `$ ` command of a transcript, its continuation lines joined with newlines.

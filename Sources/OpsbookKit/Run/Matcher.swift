@@ -21,8 +21,9 @@ public enum Matcher {
         switch expected.rule {
         case .literal(let text): return trimmed == rstrip(text)
         case .escaped(let text): return actual == text
-        case .regex(let pattern):
-            guard fits(actual, budget), let regex = RegexCache.shared.regex(pattern) else { return false }
+        case .regex:
+            // Compiled once, when the transcript was parsed; a pattern that did not compile never matches.
+            guard fits(actual, budget), let regex = expected.pattern?.regex else { return false }
             return regex.wholeMatch(actual, budget: budget) == true
                 || (trimmed != actual && regex.wholeMatch(trimmed, budget: budget) == true)
         case .glob(let pattern):
