@@ -12,22 +12,45 @@ struct FrontMatterDecoder {
         var body: String
         /// File line of the first YAML line.
         var yamlFirstLine = 2
+        /// How many lines from the top were blanked: the front matter with both its fences.
+        var blankedLines = 0
+
+        /// The body's lines, for the extractor: the text's own, blank where the front matter was.
+        func bodyLines(_ lines: LineIndex) -> [Substring] {
+            (1...lines.count).map { $0 <= blankedLines ? "" : lines[$0] }
+        }
     }
 
     func split(_ text: String) -> (Split, Diagnostic?) {
-        var lines = text.components(separatedBy: "\n")
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return (Split(yaml: nil, body: text), nil) }
-        guard let close = lines.indices.dropFirst().first(where: {
-            let l = lines[$0].trimmingCharacters(in: .whitespaces)
-            return l == "---" || l == "..."
+        split(LineIndex(text))
+    }
+
+    /// Looks at line 1 before anything else: most pages have no front matter, and theirs is
+    /// the text as it is.
+    func split(_ lines: LineIndex) -> (Split, Diagnostic?) {
+        let text = lines.text
+        guard Self.isFence(lines[1], "---") else { return (Split(yaml: nil, body: text), nil) }
+        guard let close = (2...max(2, lines.count)).first(where: {
+            $0 <= lines.count && (Self.isFence(lines[$0], "---") || Self.isFence(lines[$0], "..."))
         }) else {
             let d = Diagnostic.error("frontmatter.unclosed", "front matter starts with `---` but is never closed by a `---` line",
                                      at: SourcePosition(path: path, line: 1))
             return (Split(yaml: nil, body: text), d)
         }
-        let yaml = lines[1..<close].joined(separator: "\n")
-        for i in 0...close { lines[i] = "" }
-        return (Split(yaml: yaml, body: lines.joined(separator: "\n")), nil)
+        let yaml = close > 2 ? String(lines.slice(from: lines.starts[1], to: lines.end(close - 1))) : ""
+        // Lines 1...close become empty: `close - 1` LFs stand for them, then the text from the
+        // closing fence's own LF on (nothing if the fence was the last line).
+        let rest = lines.slice(from: lines.end(close), to: text.utf8.count)
+        let body = String(repeating: "\n", count: close - 1) + rest
+        return (Split(yaml: yaml, body: body, blankedLines: close), nil)
+    }
+
+    /// `line` is `fence` with only spaces and tabs (Unicode's, as Foundation's `whitespaces`
+    /// says) around it.
+    private static func isFence(_ line: Substring, _ fence: String) -> Bool {
+        if line == fence { return true }
+        guard line.utf8.count > 3, line.utf8.contains(fence.utf8.first!) else { return false }
+        return line.trimmingCharacters(in: .whitespaces) == fence
     }
 
     func decode(_ yaml: String, firstLine: Int) -> (FrontMatter, [Diagnostic]) {

@@ -44,10 +44,10 @@ public struct HandbookLoader: Sendable {
 /// Turns one file's bytes into a `Page` and the problems found on the way.
 enum PageBuilder {
     static func build(path: String, relative: String, data: Data) -> (Page, [Diagnostic]) {
-        let (text, encodingProblems) = SourceText.decode(data, path: path)
+        let source = SourceFile(data: data, path: path)
         let decoder = FrontMatterDecoder(path: path)
-        let (split, splitProblem) = decoder.split(text)
-        var problems = encodingProblems + (splitProblem.map { [$0] } ?? [])
+        let (split, splitProblem) = decoder.split(source.lines)
+        var problems = source.problems + (splitProblem.map { [$0] } ?? [])
         var frontMatter = FrontMatter()
         if let yaml = split.yaml {
             let (fm, fmProblems) = decoder.decode(yaml, firstLine: split.yamlFirstLine)
@@ -58,7 +58,7 @@ enum PageBuilder {
         problems += parseProblems
         page.frontMatter = frontMatter
         page.title = title(frontMatter: frontMatter, document: page.document, relative: relative)
-        problems += extractionProblems(&page, body: split.body)
+        problems += extractionProblems(&page, lines: split.bodyLines(source.lines))
         return (page, problems)
     }
 
@@ -75,8 +75,8 @@ enum PageBuilder {
                      document: document, headings: [], criteria: [], checks: [], links: []), problems)
     }
 
-    private static func extractionProblems(_ page: inout Page, body: String) -> [Diagnostic] {
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+    /// `lines` are the body's (blank where the front matter was), from the page's line index.
+    private static func extractionProblems(_ page: inout Page, lines: [Substring]) -> [Diagnostic] {
         let out = PageExtractor(path: page.path, idSlug: page.idSlug, lines: lines).extract(&page.document)
         page.headings = out.headings
         page.criteria = out.criteria
