@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes the site's search index, `search-index.js`: every rendered page's text, as a script
 /// that assigns one global. A `<script>` tag loads from `file://` where `fetch` may not, so search
@@ -19,13 +20,24 @@ public struct SearchIndexer: Sendable {
     public init() {}
 
     public func index(_ site: URL) throws -> Report {
-        let pages = try htmlFiles(in: site).compactMap { relative -> PageText? in
-            let html = try String(contentsOf: site.appendingPathComponent(relative), encoding: .utf8)
-            return PageTextExtractor.extract(html: html, url: relative)
-        }
+        let pages = try Self.extract(htmlFiles(in: site), in: site)
         let script = try Self.script(pages)
         try PlainFile.write(script, to: site.appendingPathComponent(Self.fileName))
         return Report(pages: pages.count, bytes: script.utf8.count)
+    }
+
+    /// Pages are read and their text extracted on every core; the index keeps the files' sorted
+    /// order, and the first error in that order is the one reported.
+    private static func extract(_ files: [String], in site: URL) throws -> [PageText] {
+        let slots = Mutex<[Result<PageText?, any Error>?]>(Array(repeating: nil, count: files.count))
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let result = Result<PageText?, any Error> {
+                let html = try String(contentsOf: site.appendingPathComponent(files[i]), encoding: .utf8)
+                return PageTextExtractor.extract(html: html, url: files[i])
+            }
+            slots.withLock { $0[i] = result }
+        }
+        return try slots.withLock { $0 }.compactMap { try $0?.get() }
     }
 
     static func script(_ pages: [PageText]) throws -> String {
