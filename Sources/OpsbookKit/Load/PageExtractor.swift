@@ -28,9 +28,10 @@ struct PageExtractor {
             generated += 1
             out.checks[i].id = "\(idSlug)-\(generated)"
         }
+        // Grouped once: filtering every check per criterion was quadratic in a long checklist.
+        let nested = Dictionary(grouping: out.checks.filter { $0.criterionIndex != nil }, by: { $0.criterionIndex! })
         for i in out.criteria.indices {
-            let nested = out.checks.filter { $0.criterionIndex == i }.map(\.id)
-            out.criteria[i].checkIDs = nested + out.criteria[i].checkIDs
+            out.criteria[i].checkIDs = (nested[i] ?? []).map(\.id) + out.criteria[i].checkIDs
         }
         return out
     }
@@ -52,8 +53,9 @@ struct PageExtractor {
             node.annotation = .criterion(out.criteria.count)
             out.criteria.append(made)
         case .codeBlock(let info, let fenced):
-            if fenced { out.problems += fenceProblems(node, isCheck: CheckInfoParser.isCheck(info)) }
-            if CheckInfoParser.isCheck(info) {
+            let isCheck = CheckInfoParser.isCheck(info)
+            if fenced { out.problems += fenceProblems(node, isCheck: isCheck) }
+            if isCheck {
                 node.annotation = .check(out.checks.count)
                 out.checks.append(makeCheck(node, info: info, criterion: criterion, problems: &out.problems))
             }
