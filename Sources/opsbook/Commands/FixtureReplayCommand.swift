@@ -9,27 +9,9 @@ struct FixtureReplayCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough) var argv: [String] = []
 
     func run() throws {
-        let env = ProcessInfo.processInfo.environment
-        // `lint --prove`: answer as the made-up world does (Prove.swift), not from recordings.
-        if let program = argv.first, let reply = Prover.standInReply(program: program, arguments: Array(argv.dropFirst()),
-                                                                      environment: env, check: env["OPSBOOK_CHECK_ID"] ?? "") {
-            FileHandle.standardOutput.write(Data(reply.stdout.utf8))
-            FileHandle.standardError.write(Data(reply.stderr.utf8))
-            throw ExitCode(reply.exit)
-        }
-        guard let indexPath = env["OPSBOOK_FIXTURE_INDEX"], let statePath = env["OPSBOOK_REPLAY_STATE"],
-              let data = FileManager.default.contents(atPath: indexPath),
-              let set = try? JSONDecoder().decode(FixtureSet.self, from: data) else {
-            FileHandle.standardError.write(Data("opsbook fixture-replay: run only by opsbook's stand-ins during a check\n".utf8))
-            throw ExitCode(2)
-        }
-        let stdin = isatty(0) != 0 ? Data() : FileHandle.standardInput.readDataToEndOfFile()
-        let reply = FixtureReplayer.reply(to: argv, stdin: String(decoding: stdin, as: UTF8.self),
-                                          check: env["OPSBOOK_CHECK_ID"] ?? FixtureReplayer.checkID(in: statePath), fixtures: set,
-                                          state: URL(fileURLWithPath: statePath))
-        FileHandle.standardOutput.write(Data(reply.stdout.utf8))
-        FileHandle.standardError.write(Data(reply.stderr.utf8))
-        throw ExitCode(reply.exit)
+        let reply = Pipeline.replayFixture(arguments: argv, environment: ProcessInfo.processInfo.environment,
+                                           standardInput: StandInIO.readStandardInput)
+        throw StandInIO.answer(reply)
     }
 }
 
@@ -42,15 +24,21 @@ struct FixtureSandboxCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough) var argv: [String] = []
 
     func run() throws {
-        guard argv.count >= 2 else {
-            FileHandle.standardError.write(Data("opsbook fixture-sandbox: run only by opsbook for a fixture check\n".utf8))
-            throw ExitCode(2)
-        }
-        let reason = FixtureIsolation.enterSandbox(bindsFile: argv[0], command: Array(argv.dropFirst()))
-        // Only reached when the sandbox could not be made: the check must error, never run unisolated.
-        FixtureReplayer.noteProblem("fixture isolation failed: \(reason)",
-                                    state: ProcessInfo.processInfo.environment["OPSBOOK_REPLAY_STATE"])
-        FileHandle.standardError.write(Data("opsbook: fixture isolation failed: \(reason)\n".utf8))
-        throw ExitCode(FixtureIsolation.sandboxFailedStatus)
+        // Returns only when the sandbox could not be made.
+        throw StandInIO.answer(Pipeline.enterFixtureSandbox(arguments: argv, environment: ProcessInfo.processInfo.environment))
+    }
+}
+
+/// The stand-ins' side of the terminal: their input, and their answer printed as an exit.
+enum StandInIO {
+    /// A check's stdin; nothing when it is a terminal (a person trying the stand-in by hand).
+    static func readStandardInput() -> Data {
+        isatty(0) != 0 ? Data() : FileHandle.standardInput.readDataToEndOfFile()
+    }
+
+    static func answer(_ reply: StandInReply) -> ExitCode {
+        FileHandle.standardOutput.write(Data(reply.stdout.utf8))
+        FileHandle.standardError.write(Data(reply.stderr.utf8))
+        return ExitCode(reply.exit)
     }
 }

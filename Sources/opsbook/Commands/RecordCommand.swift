@@ -36,15 +36,7 @@ struct FixtureRecordCommand: ParsableCommand {
     @Argument(parsing: .captureForPassthrough) var argv: [String] = []
 
     func run() throws {
-        let env = ProcessInfo.processInfo.environment
-        guard let log = env["OPSBOOK_RECORD_LOG"], let realPath = env["OPSBOOK_REAL_PATH"] else {
-            FileHandle.standardError.write(Data("opsbook fixture-record: run only by opsbook's stand-ins during a recording\n".utf8))
-            throw ExitCode(2)
-        }
-        let stdin = isatty(0) != 0 ? Data() : FileHandle.standardInput.readDataToEndOfFile()
-        let status = FixtureRecorder.record(argv: argv, stdin: stdin, check: env["OPSBOOK_CHECK_ID"] ?? "", realPath: realPath,
-                                            kubeContext: env["OPSBOOK_KUBE_CONTEXT"], log: URL(fileURLWithPath: log),
-                                            redactor: FixtureRecorder.standInRedactor(environment: env))
-        throw ExitCode(status)
+        throw StandInIO.answer(Pipeline.recordFixtureCall(arguments: argv, environment: ProcessInfo.processInfo.environment,
+                                                          standardInput: StandInIO.readStandardInput))
     }
 }
