@@ -140,4 +140,47 @@ final class PipelineTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("checks/fixtures/again").path))
     }
+
+    // MARK: Which handbook the verdicts are of
+
+    /// A git handbook whose one check commits to it while it runs: an edit made during a long run.
+    private func handbookCommittedToDuringItsRun() throws -> (root: URL, before: String) {
+        let root = try TestSupport.handbook([
+            "content/index.md": "# Service\n- [x] Edited mid-run\n  ```check edits-the-handbook\n  $ git -C \"$HANDBOOK\" -c user.name=t -c user.email=t@example.invalid commit -q --allow-empty -m during && echo committed\n  committed\n  ```\n",
+            "checks/targets.yaml": "default: here\ntargets:\n  here:\n    env: { HANDBOOK: PLACEHOLDER }\n",
+        ])
+        let targets = root.appendingPathComponent("checks/targets.yaml")
+        try Data(try String(contentsOf: targets, encoding: .utf8).replacingOccurrences(of: "PLACEHOLDER", with: root.path).utf8)
+            .write(to: targets)
+        try git(["init", "-q"], in: root)
+        try git(["add", "."], in: root)
+        try git(["commit", "-qm", "before the run"], in: root)
+        return (root, try XCTUnwrap(HandbookRevision.read(root: root)).commit)
+    }
+
+    private func git(_ args: [String], in root: URL) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "-C", root.path, "-c", "user.name=t", "-c", "user.email=t@example.invalid"] + args
+        p.standardOutput = FileHandle.nullDevice
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
+    }
+
+    func testCheckRecordsTheRevisionFromBeforeTheRun() throws {
+        let (root, before) = try handbookCommittedToDuringItsRun()
+        let outcome = try Pipeline.check(root: root, targets: nil, options: .init(run: settings))
+        XCTAssertEqual(outcome.runs.first?.results.checks?.map(\.status), [.passed], "the check must commit for this test to mean anything")
+        XCTAssertNotEqual(HandbookRevision.read(root: root)?.commit, before, "the run moved HEAD")
+        XCTAssertEqual(outcome.runs.first?.results.handbookRevision?.commit, before)
+    }
+
+    func testBuildRecordsTheRevisionFromBeforeTheRun() throws {
+        let (root, before) = try handbookCommittedToDuringItsRun()
+        let out = TestSupport.scratch.appendingPathComponent("site-\(UUID().uuidString)")
+        let outcome = try Pipeline.build(root: root, out: out.path, verdicts: .run(targets: nil), options: .init(run: settings, search: false))
+        XCTAssertEqual(outcome.verdicts.first?.checks?.map(\.status), [.passed], "the check must commit for this test to mean anything")
+        XCTAssertNotEqual(HandbookRevision.read(root: root)?.commit, before, "the run moved HEAD")
+        XCTAssertEqual(outcome.verdicts.first?.handbookRevision?.commit, before)
+    }
 }

@@ -74,10 +74,12 @@ extension Pipeline {
             return BuildOutcome(diagnostics: diagnostics, siteDiagnostics: [], runs: [], stopped: true, site: outURL, pages: handbook.pages.count)
         }
 
+        // Which handbook commit the verdicts are of: in the results file, the records and the site.
+        // Read before the run, like `check`: an edit committed while checks run is not the
+        // handbook they ran from.
+        let revision = HandbookRevision.read(root: root)
         var runs = try decide(handbook, source, root: root, setups: setups, attestations: attestationFile.0,
                               settings: options.run, progress: progress)
-        // Which handbook commit the verdicts are of: in the results file, the records and the site.
-        let revision = HandbookRevision.read(root: root)
         for i in runs.indices { runs[i].results.handbookRevision = revision }
         if case .run = source {
             try keepRecords(runs, handbook: handbook, fleet: options.fleet)
