@@ -21,6 +21,7 @@ final class BoundedMatchingTests: XCTestCase {
 
     func testCheckWithCatastrophicRegexErrorsInsteadOfHanging() throws {
         let check = TestSupport.page("```check evil timeout=1s\n$ echo '\(evilLine)'\n(a+)+$ (re)\n```\n").0.checks[0]
+        // Binary: only as the program the fixture stand-ins exec.
         let runner = CheckRunner(target: RunTarget(name: "local"), root: URL(fileURLWithPath: "/tmp"), jobs: 1,
                                  allowMutations: false, redactor: Redactor(), executable: TestSupport.binary.path)
         let r = try runner.run([check])[0]
@@ -80,6 +81,7 @@ final class BoundedMatchingTests: XCTestCase {
     func testOneHugeLineMakesASmallDiffThatSaysItWasCut() throws {
         func run(_ body: String) throws -> CheckResult {
             let check = TestSupport.page("```check big\n\(body)\n```\n").0.checks[0]
+            // Binary: only as the program the fixture stand-ins exec.
             let runner = CheckRunner(target: RunTarget(name: "local"), root: URL(fileURLWithPath: "/tmp"), jobs: 1,
                                      allowMutations: false, redactor: Redactor(), executable: TestSupport.binary.path)
             return try runner.run([check])[0]

@@ -11,6 +11,8 @@ final class CLIErrorTests: XCTestCase {
         ])
     }
 
+    // Binary, the tests of this class: the command line's parsing, help, printing and exit
+    // statuses are what they test.
     func testCommandLineMistakesExit2() throws {
         let root = try handbook()
         for args in [["check", "--jobs", "abc"], ["lint", "--format", "xml"], ["check", "--bogus"], ["frobnicate"],
@@ -85,7 +87,8 @@ final class CLIErrorTests: XCTestCase {
     }
 }
 
-/// Every unreadable input is a positioned error, never a silent default (issue #12).
+/// Every unreadable input is a positioned error, never a silent default (issue #12); through the
+/// library, with what the command line would print and its exit status.
 extension CLIErrorTests {
     private func write(_ bytes: [UInt8], to path: String, in root: URL) throws {
         let url = root.appendingPathComponent(path)
@@ -97,10 +100,10 @@ extension CLIErrorTests {
         for path in ["checks/redact.yaml", "checks/attestations.yaml", "checks/targets.yaml"] {
             let root = try handbook()
             try write(Array("- ok\n- caf".utf8) + [0xE9] + Array("\n".utf8), to: path, in: root)
-            let run = try TestSupport.opsbook(["check"], in: root)
+            let run = TestSupport.check(root)
             XCTAssertEqual(run.status, 2, "\(path): \(run.stderr)")
             XCTAssertTrue(run.stderr.contains("\(path):2:6: error: \(path) is not valid UTF-8"), run.stderr)
-            let lint = try TestSupport.opsbook(["lint"], in: root)
+            let lint = TestSupport.lint(root)
             XCTAssertEqual(lint.status, 2, "lint reads it too: \(lint.stderr)")
         }
     }
@@ -108,7 +111,7 @@ extension CLIErrorTests {
     func testAConfigurationFolderInsteadOfAFileIsAnError() throws {
         let root = try handbook()
         try FileManager.default.createDirectory(at: root.appendingPathComponent("checks/redact.yaml"), withIntermediateDirectories: true)
-        let run = try TestSupport.opsbook(["check"], in: root)
+        let run = TestSupport.check(root)
         XCTAssertEqual(run.status, 2, run.stderr)
         XCTAssertTrue(run.stderr.contains("checks/redact.yaml:1:1: error: cannot read checks/redact.yaml: it is a folder"), run.stderr)
     }
@@ -120,14 +123,14 @@ extension CLIErrorTests {
             "checks/fixtures/demo/k.yaml": "- call: [kubectl, get, nodes]\n  stdout: \"ok\\n\"\n- call: [kubectl, version]\n  check: renamed\n",
             "checks/fixtures/file.yaml": "[]\n",
         ])
-        let gone = try TestSupport.opsbook(["check", "--target", "gone"], in: root)
+        let gone = TestSupport.check(root, targets: "gone")
         XCTAssertEqual(gone.status, 2)
         XCTAssertTrue(gone.stderr.contains("checks/targets.yaml:6:38: error: fixture folder checks/fixtures/gone does not exist"), gone.stderr)
-        let file = try TestSupport.opsbook(["check", "--target", "file"], in: root)
+        let file = TestSupport.check(root, targets: "file")
         XCTAssertEqual(file.status, 2)
         XCTAssertTrue(file.stderr.contains("checks/targets.yaml:8:15: error: fixture folder checks/fixtures/file.yaml is a file, not a folder"), file.stderr)
-        let demo = try TestSupport.opsbook(["check"], in: root)
-        XCTAssertEqual(demo.status, 0, demo.stdout + demo.stderr)
+        let demo = TestSupport.check(root)
+        XCTAssertEqual(demo.status, 0, demo.stderr)
         XCTAssertTrue(demo.stderr.contains("checks/fixtures/demo/k.yaml:4:10: warning: fixture entry for check `renamed`, which no check block has"), demo.stderr)
     }
 
@@ -137,7 +140,7 @@ extension CLIErrorTests {
             "checks/targets.yaml": "default: demo\ntargets:\n  demo:\n    fixtures: checks/fixtures/demo\n",
         ])
         try write(Array("- call: [kubectl]\n  stdout: \"".utf8) + [0xFF, 0xFE] + Array("\"\n".utf8), to: "checks/fixtures/demo/k.yaml", in: root)
-        let run = try TestSupport.opsbook(["check"], in: root)
+        let run = TestSupport.check(root)
         XCTAssertEqual(run.status, 2, run.stderr)
         XCTAssertTrue(run.stderr.contains("checks/fixtures/demo/k.yaml:2:12: error: checks/fixtures/demo/k.yaml is not valid UTF-8"), run.stderr)
     }
@@ -146,7 +149,7 @@ extension CLIErrorTests {
         let root = try TestSupport.handbook([
             "content/index.md": "# a\n- [ ] see `check:a` and `check:` here\n\n```check a\necho 1\n```\n",
         ])
-        let run = try TestSupport.opsbook(["lint"], in: root)
+        let run = TestSupport.lint(root)
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("content/index.md:2:26: error: `check:` names no check"), run.stderr)
     }

@@ -1,7 +1,8 @@
 import XCTest
 @testable import OpsbookKit
 
-/// The real binary: exit statuses and messages as a user or CI sees them.
+/// Exit statuses and messages as a user or CI sees them. The tests that need the real binary
+/// say why; the rest call the library's pipeline (`Pipeline`), as the command line does.
 final class CLITests: XCTestCase {
     private func demo() throws -> URL {
         try TestSupport.handbook([
@@ -12,14 +13,20 @@ final class CLITests: XCTestCase {
         ])
     }
 
-    func testCheckPassesOnDemoAndFailsOnBad() throws {
+    func testCheckPassesOnDemoAndWritesTheResultsFile() throws {
         let root = try demo()
-        let ok = try TestSupport.opsbook(["check", "--json", "r.json"], in: root)
-        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        let ok = try Pipeline.check(root: root, targets: nil, options: .init(run: TestSupport.settings, json: "r.json", base: root.asFolder))
+        XCTAssertEqual(TestSupport.exitStatus(ok.diagnostics, anyFailure: ok.anyFailure), 0, ok.diagnostics.printed)
+        XCTAssertFalse(ok.stopped)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("r.json"))) as! [String: Any]
         XCTAssertEqual(json["version"] as? Int, 1)
         XCTAssertEqual(json["target"] as? String, "demo")
+    }
 
+    /// Binary: the summary a failing `check` prints, its exit status, and `--junit` given on the
+    /// command line.
+    func testCheckFailsOnBadAndPrintsWhatFailed() throws {
+        let root = try demo()
         let bad = try TestSupport.opsbook(["check", "--target", "bad", "--junit", "j.xml"], in: root)
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stdout.contains("claimed done, failing: content/index.md:2: 節點 Ready"), bad.stdout)
@@ -30,23 +37,25 @@ final class CLITests: XCTestCase {
 
     func testUnknownTargetAndMissingFixtureFolderExit2() throws {
         let root = try demo()
-        let nope = try TestSupport.opsbook(["check", "--target", "nope"], in: root)
-        XCTAssertEqual(nope.status, 2)
-        XCTAssertTrue(nope.stderr.contains("unknown target `nope`; known targets: bad, demo, gone"), nope.stderr)
-        let gone = try TestSupport.opsbook(["check", "--target", "gone"], in: root)
-        XCTAssertEqual(gone.status, 2)
-        XCTAssertTrue(gone.stderr.contains("fixture folder checks/fixtures/gone does not exist"), gone.stderr)
+        let nope = TestSupport.usageError { try Pipeline.check(root: root, targets: "nope", options: .init(run: TestSupport.settings)) }
+        XCTAssertTrue(nope?.printed.contains("unknown target `nope`; known targets: bad, demo, gone") == true, nope?.printed ?? "")
+        let gone = try Pipeline.check(root: root, targets: "gone", options: .init(run: TestSupport.settings))
+        XCTAssertEqual(TestSupport.exitStatus(gone.diagnostics, anyFailure: gone.anyFailure), 2)
+        XCTAssertTrue(gone.stopped, "nothing runs")
+        XCTAssertTrue(gone.diagnostics.printed.contains("fixture folder checks/fixtures/gone does not exist"), gone.diagnostics.printed)
     }
 
     func testBuildWritesSiteAndResults() throws {
         let root = try demo()
-        let run = try TestSupport.opsbook(["build", "--target", "bad", "--no-search"], in: root)
-        XCTAssertEqual(run.status, 1)
+        let run = try Pipeline.build(root: root, out: "site", verdicts: .run(targets: "bad"),
+                                     options: .init(run: TestSupport.settings, search: false))
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 1)
         let page = try String(contentsOf: root.appendingPathComponent("site/index.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("data-claimed-failing"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/results.json").path))
     }
 
+    /// Binary: `--format github` is how the command line prints.
     func testGithubFormat() throws {
         let root = try TestSupport.handbook(["content/a.md": "```check Bad\ntrue\n```\n"])
         let run = try TestSupport.opsbook(["lint", "--format", "github"], in: root)
@@ -58,17 +67,21 @@ final class CLITests: XCTestCase {
 extension CLITests {
     func testBuildReusesAnEarlierRun() throws {
         let root = try demo()
-        XCTAssertEqual(try TestSupport.opsbook(["check", "--target", "bad", "--json", "r.json"], in: root).status, 1)
-        let run = try TestSupport.opsbook(["build", "--results", "r.json", "--no-search"], in: root)
-        XCTAssertEqual(run.status, 1, run.stderr)
+        let checked = try Pipeline.check(root: root, targets: "bad", options: .init(run: TestSupport.settings, json: "r.json", base: root.asFolder))
+        XCTAssertEqual(TestSupport.exitStatus(checked.diagnostics, anyFailure: checked.anyFailure), 1)
+        let run = try Pipeline.build(root: root, out: "site", verdicts: .earlier(["r.json"]), options: .init(run: TestSupport.settings, search: false))
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 1, run.diagnostics.printed)
         let page = try String(contentsOf: root.appendingPathComponent("site/index.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("data-claimed-failing"), "verdicts come from the earlier (bad) run, not a new one")
         try Data("{\"version\": 9}".utf8).write(to: root.appendingPathComponent("bad.json"))
-        XCTAssertEqual(try TestSupport.opsbook(["build", "--results", "bad.json"], in: root).status, 2)
+        XCTAssertNotNil(TestSupport.usageError {
+            try Pipeline.build(root: root, out: "site", verdicts: .earlier(["bad.json"]), options: .init(run: TestSupport.settings))
+        }, "an unreadable results file is a usage error: exit 2")
     }
 }
 
 extension CLITests {
+    /// Binary: `serve` is a long-running process answering HTTP.
     func testServeServesRebuildsAndStaysInsideTheSite() throws {
         let root = try demo()
         let port = Int.random(in: 20000...40000)
@@ -108,11 +121,11 @@ extension CLITests {
             "content/index.md": "# 手冊\n",
             "checks/targets.yaml": "default: prod\ntargets:\n  stg:\n    kube-context: [a, b]\n  lab:\n    envv: {}\n",
         ])
-        let run = try TestSupport.opsbook(["check"], in: root)
-        XCTAssertEqual(run.status, 2)
-        XCTAssertTrue(run.stderr.contains("checks/targets.yaml:4:19: error: `kube-context` must be a string"), run.stderr)
-        XCTAssertTrue(run.stderr.contains("checks/targets.yaml:6:5: error: unknown key `envv` for target `lab`"), run.stderr)
-        XCTAssertTrue(run.stderr.contains("default target `prod` is not defined"), run.stderr)
+        let error = TestSupport.usageError { try Pipeline.check(root: root, targets: nil, options: .init(run: TestSupport.settings)) }
+        let stderr = error?.printed ?? ""
+        XCTAssertTrue(stderr.contains("checks/targets.yaml:4:19: error: `kube-context` must be a string"), stderr)
+        XCTAssertTrue(stderr.contains("checks/targets.yaml:6:5: error: unknown key `envv` for target `lab`"), stderr)
+        XCTAssertTrue(stderr.contains("default target `prod` is not defined"), stderr)
     }
 
     func testThemeFolderOverridesOneTemplateAndKeepsTheRest() throws {
@@ -121,8 +134,8 @@ extension CLITests {
             "theme/page.mustache": "<!DOCTYPE html><title>{{title}}</title><body class=\"mine\">{{{bodyHTML}}}</body>\n",
             "theme/style.css": "body { color: red }\n",
         ])
-        let run = try TestSupport.opsbook(["build", "--no-checks", "--no-search"], in: root)
-        XCTAssertEqual(run.status, 0, run.stderr)
+        let run = try Pipeline.build(root: root, out: "site", verdicts: .none, options: .init(search: false))
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 0, run.diagnostics.printed)
         let page = try String(contentsOf: root.appendingPathComponent("site/index.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("<body class=\"mine\"><h1 id=\"手冊\">"))
         let css = try String(contentsOf: root.appendingPathComponent("site/assets/style.css"), encoding: .utf8)

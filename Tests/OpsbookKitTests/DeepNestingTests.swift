@@ -13,13 +13,15 @@ final class DeepNestingTests: XCTestCase {
             "content/index.md": "# 首頁\n", "content/list.md": "# 清單\n\n" + Self.deepList,
             "content/quote.md": "# 引言\n\n" + Self.deepQuote,
         ])
-        let lint = try TestSupport.opsbook(["lint"], in: root)
-        XCTAssertEqual(lint.status, 0, lint.stderr)
-        XCTAssertTrue(lint.stderr.contains("content/list.md:3:"), lint.stderr)
-        XCTAssertTrue(lint.stderr.contains("content/quote.md:3:"), lint.stderr)
-        XCTAssertTrue(lint.stderr.contains("[markdown.too-deep]"))
-        let build = try TestSupport.opsbook(["build", "--no-checks", "--no-search"], in: root)
-        XCTAssertEqual(build.status, 0, build.stderr)
+        let lint = try Pipeline.lint(root: root)
+        let stderr = lint.diagnostics.printed
+        XCTAssertEqual(TestSupport.exitStatus(lint.diagnostics), 0, stderr)
+        XCTAssertTrue(stderr.contains("content/list.md:3:"), stderr)
+        XCTAssertTrue(stderr.contains("content/quote.md:3:"), stderr)
+        XCTAssertTrue(stderr.contains("[markdown.too-deep]"))
+        let build = try Pipeline.build(root: root, out: "site", verdicts: .none, options: .init(search: false))
+        XCTAssertEqual(TestSupport.exitStatus(build.diagnostics + build.siteDiagnostics, anyFailure: build.anyFailure), 0,
+                       build.diagnostics.printed)
         let html = try String(contentsOf: root.appendingPathComponent("site/quote.html"), encoding: .utf8)
         XCTAssertTrue(html.contains("bottom"), "what is cut is still shown, as text")
     }

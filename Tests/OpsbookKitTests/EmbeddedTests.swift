@@ -30,6 +30,7 @@ final class EmbeddedTests: XCTestCase {
     }
 
     /// `--version` names the version and the commit; in a git checkout the commit is HEAD's.
+    /// Binary: what the built executable itself says.
     func testVersionFlagPrintsVersionAndCommit() throws {
         let run = try TestSupport.opsbook(["--version"], in: TestSupport.scratch)
         XCTAssertEqual(run.status, 0, run.stderr)
@@ -44,8 +45,10 @@ final class EmbeddedTests: XCTestCase {
     func testResultsFileAndFooterCarryTheVersion() throws {
         let root = try TestSupport.handbook(["content/index.md": "# A\n- [ ] ok\n  ```check\n  true\n  ```\n",
                                              "checks/targets.yaml": "default: local\ntargets:\n  local: {}\n"])
-        let run = try TestSupport.opsbook(["build", "--no-search"], in: root)
-        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        let run = try Pipeline.build(root: root, out: "site", verdicts: .run(targets: nil),
+                                     options: .init(run: TestSupport.settings, search: false))
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 0,
+                       run.diagnostics.printed)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("site/results.json"))) as! [String: Any]
         XCTAssertEqual(json["opsbook_version"] as? String, OpsbookVersion.version)
         XCTAssertEqual(json["opsbook_commit"] as? String, OpsbookVersion.commit)

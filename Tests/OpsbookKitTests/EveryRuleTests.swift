@@ -14,6 +14,8 @@ final class EveryRuleTests: XCTestCase {
         try FileManager.default.createDirectory(at: retry, withIntermediateDirectories: true)
         let secret = "pw" + String(UInt64.random(in: 1 << 40 ... 1 << 50), radix: 36)
 
+        // Binary: the secret reaches the run as the caller's environment, and what the terminal
+        // shows is checked for it.
         let run = try TestSupport.opsbook(["check", "--json", root.appendingPathComponent("r.json").path, "--jobs", "2"],
                                           in: book, env: ["RETRY_DIR": retry.path, "DB_PASSWORD": secret])
         XCTAssertEqual(run.status, 1, run.stderr)

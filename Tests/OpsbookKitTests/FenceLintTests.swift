@@ -50,10 +50,11 @@ final class FenceLintTests: XCTestCase {
         let name = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: seeds.path).first { $0.hasPrefix("002_") })
         let text = try String(contentsOf: seeds.appendingPathComponent(name), encoding: .utf8)
         let root = try TestSupport.handbook(["content/index.md": "# 首頁\n", "content/seed.md": text])
-        let run = try TestSupport.opsbook(["build", "--no-checks", "--no-search"], in: root)
-        XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stderr.contains("warning:"), "the reader is told")
-        XCTAssertFalse(run.stderr.contains(": error:"), run.stderr)
+        let run = try Pipeline.build(root: root, out: "site", verdicts: .none, options: .init(search: false))
+        let stderr = (run.diagnostics + run.siteDiagnostics).printed
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 0, stderr)
+        XCTAssertTrue(stderr.contains("warning:"), "the reader is told")
+        XCTAssertFalse(stderr.contains(": error:"), stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/seed.html").path))
     }
 }

@@ -25,6 +25,7 @@ final class FixtureIsolationTests: XCTestCase {
         var base = ProcessInfo.processInfo.environment
         base["PATH"] = fake.bin.path + ":/usr/local/bin:/usr/bin:/bin"
         base.merge(env) { $1 }
+        // Binary: only as the program the fixture stand-ins exec.
         var runner = CheckRunner(target: RunTarget(name: "demo", fixtures: ["/fixtures"], recorded: ["kubectl"]),
                                  root: URL(fileURLWithPath: "/tmp"), jobs: 1, allowMutations: false, redactor: Redactor(),
                                  baseEnvironment: base, executable: TestSupport.binary.path)
@@ -143,6 +144,7 @@ final class FixtureIsolationTests: XCTestCase {
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let binds = dir.appendingPathComponent("binds")
         try? Data().write(to: binds)
+        // Binary: only as the program the fixture stand-ins exec.
         return FixtureIsolation.probe(executable: TestSupport.binary.path, bindsFile: binds, callerPath: "/usr/bin:/bin")
     }
 }

@@ -5,6 +5,7 @@ import XCTest
 final class FixtureTests: XCTestCase {
     private func run(_ body: String, id: String = "t", folders: [[FixtureCall]], retry: String = "") throws -> CheckResult {
         let block = TestSupport.page("```check \(id) \(retry)\n\(body)\n```\n").0.checks[0]
+        // Binary: only as the program the fixture stand-ins exec.
         var runner = CheckRunner(target: RunTarget(name: "demo", fixtures: ["/fixtures"]), root: URL(fileURLWithPath: "/tmp"),
                                  jobs: 1, allowMutations: false, redactor: Redactor(), executable: TestSupport.binary.path)
         runner.fixtures = FixtureSet(folders: folders)

@@ -138,14 +138,24 @@ final class FleetTests: XCTestCase {
         """,
     ]
 
+    /// The first two runs through the library; the third and `diff` through the binary, for what
+    /// the command line prints per target and `diff`'s exit statuses.
     func testSeveralTargetsHistoryMatrixAndDiffThroughTheCLI() throws {
         let root = try TestSupport.handbook(Self.files)
-        for _ in 0..<3 {
-            let run = try TestSupport.opsbook(["build", "--target", "good,bad", "--history", "h", "--no-search", "--metrics", "m.prom"], in: root)
-            XCTAssertEqual(run.status, 1, "the worst over all targets: bad fails\n\(run.stdout)\(run.stderr)")
-            XCTAssertTrue(run.stdout.contains("== target good =="), run.stdout)
-            XCTAssertTrue(run.stdout.contains("targets: 1 of 2 passing; failing: bad"), run.stdout)
+        for _ in 0..<2 {
+            let run = try Pipeline.build(root: root, out: "site", verdicts: .run(targets: "good,bad"),
+                                         options: .init(run: TestSupport.settings, search: false,
+                                                        fleet: FleetRecords(history: root.appendingPathComponent("h").path,
+                                                                           metrics: root.appendingPathComponent("m.prom").path)))
+            XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 1,
+                           "the worst over all targets: bad fails\n\(run.diagnostics.printed)")
+            XCTAssertEqual(run.runs.map(\.targetName), ["good", "bad"])
+            XCTAssertEqual(run.runs.filter { $0.results.anyFailure }.map(\.targetName), ["bad"])
         }
+        let run = try TestSupport.opsbook(["build", "--target", "good,bad", "--history", "h", "--no-search", "--metrics", "m.prom"], in: root)
+        XCTAssertEqual(run.status, 1, "the worst over all targets: bad fails\n\(run.stdout)\(run.stderr)")
+        XCTAssertTrue(run.stdout.contains("== target good =="), run.stdout)
+        XCTAssertTrue(run.stdout.contains("targets: 1 of 2 passing; failing: bad"), run.stdout)
         let history = try History(folder: root.appendingPathComponent("h")).entries()
         XCTAssertEqual(history.count, 6, "one file per run and target")
 
@@ -187,8 +197,9 @@ final class FleetTests: XCTestCase {
         var files = Self.files
         files["out/.keep"] = ""
         let root = try TestSupport.handbook(files)
-        let run = try TestSupport.opsbook(["check", "--target", "all", "--json", "r.json", "--junit", "out/{target}.xml"], in: root)
-        XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
+        let run = try Pipeline.check(root: root, targets: "all",
+                                     options: .init(run: TestSupport.settings, json: "r.json", junit: "out/{target}.xml", base: root.asFolder))
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics, anyFailure: run.anyFailure), 1, run.diagnostics.printed)
         for name in ["good", "bad"] {
             let record = try RunRecord.read(Data(contentsOf: root.appendingPathComponent("r.\(name).json")))
             XCTAssertEqual(record.target, name)
@@ -198,13 +209,11 @@ final class FleetTests: XCTestCase {
             let xml = try String(contentsOf: root.appendingPathComponent("out/\(name).xml"), encoding: .utf8)
             XCTAssertEqual(xml.contains("<failure"), name == "bad", "{target} in --junit names each target's file")
         }
-        let good = try TestSupport.opsbook(["check", "--target", "good"], in: root)
-        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
-        let unknown = try TestSupport.opsbook(["check", "--target", "good,nope"], in: root)
-        XCTAssertEqual(unknown.status, 2)
-        XCTAssertTrue(unknown.stderr.contains("unknown target `nope`"), unknown.stderr)
-        let twice = try TestSupport.opsbook(["check", "--target", "good,good"], in: root)
-        XCTAssertEqual(twice.status, 2)
+        let good = try Pipeline.check(root: root, targets: "good", options: .init(run: TestSupport.settings))
+        XCTAssertEqual(TestSupport.exitStatus(good.diagnostics, anyFailure: good.anyFailure), 0, good.diagnostics.printed)
+        let unknown = TestSupport.usageError { try Pipeline.check(root: root, targets: "good,nope", options: .init(run: TestSupport.settings)) }
+        XCTAssertTrue(unknown?.printed.contains("unknown target `nope`") == true, unknown?.printed ?? "")
+        XCTAssertNotNil(TestSupport.usageError { try Pipeline.check(root: root, targets: "good,good", options: .init(run: TestSupport.settings)) })
     }
 
     /// An in-cluster target outside a pod is refused, never run against the caller's kubeconfig.
@@ -212,6 +221,8 @@ final class FleetTests: XCTestCase {
         var files = Self.files
         files["checks/targets.yaml"] = "default: inside\ntargets:\n  inside:\n    in-cluster: true\n"
         let root = try TestSupport.handbook(files)
+        // Binary: outside a pod is a property of the process environment; only a child process
+        // can have it set for sure (the test itself may run in a pod).
         let run = try TestSupport.opsbook(["check"], in: root, env: ["KUBERNETES_SERVICE_HOST": ""])
         XCTAssertEqual(run.status, 2, run.stdout + run.stderr)
         XCTAssertTrue(run.stderr.contains("runs only inside a Kubernetes pod"), run.stderr)
@@ -223,9 +234,9 @@ final class FleetTests: XCTestCase {
         XCTAssertNil(target.inClusterProblem(environment: [:], tokenExists: false))
 
         files["checks/targets.yaml"] = "default: inside\ntargets:\n  inside:\n    in-cluster: true\n    kube-context: prod\n"
-        let mixed = try TestSupport.opsbook(["lint"], in: try TestSupport.handbook(files))
-        XCTAssertEqual(mixed.status, 2)
-        XCTAssertTrue((mixed.stdout + mixed.stderr).contains("targets.in-cluster"), mixed.stdout + mixed.stderr)
+        let mixed = try Pipeline.lint(root: try TestSupport.handbook(files))
+        XCTAssertEqual(TestSupport.exitStatus(mixed.diagnostics), 2)
+        XCTAssertTrue(mixed.diagnostics.printed.contains("targets.in-cluster"), mixed.diagnostics.printed)
     }
 
     static func shell(_ command: String) throws -> (status: Int32, output: String) {
@@ -248,9 +259,10 @@ final class FleetHandbookTests: XCTestCase {
         let scratch = try TestSupport.handbook([:])
         let history = scratch.appendingPathComponent("h").path, out = scratch.appendingPathComponent("site").path
         for _ in 0..<3 {
-            let run = try TestSupport.opsbook(["build", "--target", "demo,demo-degraded", "--history", history, "--out", out, "--no-search"],
-                                              in: TestSupport.packageRoot)
-            XCTAssertEqual(run.status, 1, "demo-degraded fails\n\(run.stderr)")
+            let run = try Pipeline.build(root: TestSupport.packageRoot, out: out, verdicts: .run(targets: "demo,demo-degraded"),
+                                         options: .init(run: TestSupport.settings, search: false, fleet: FleetRecords(history: history)))
+            XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 1,
+                           "demo-degraded fails\n\(run.diagnostics.printed)")
         }
         let site = URL(fileURLWithPath: out)
         let matrix = try String(contentsOf: site.appendingPathComponent("matrix.html"), encoding: .utf8)
@@ -277,6 +289,7 @@ final class FleetHandbookTests: XCTestCase {
         let entries = try History(folder: URL(fileURLWithPath: history)).entries()
         XCTAssertEqual(entries.count, 6)
         let good = entries.first { $0.target == "demo" }!.file.path, bad = entries.first { $0.target == "demo-degraded" }!.file.path
+        // Binary: `diff`'s exit status is the command line's.
         let diff = try TestSupport.opsbook(["diff", good, bad], in: scratch)
         XCTAssertEqual(diff.status, 1, diff.stdout + diff.stderr)
         XCTAssertTrue(diff.stdout.contains("New failures ("), diff.stdout)

@@ -11,6 +11,8 @@ final class InitTests: XCTestCase {
         TestSupport.scratch.appendingPathComponent("init-" + UUID().uuidString).appendingPathComponent("handbook")
     }
 
+    /// Binary for `init` itself (the command, its exit status); the build and lint that follow
+    /// through the library.
     func testInitThenBuildPassesWithEveryCheckRun() throws {
         let dir = newFolder()
         let made = try TestSupport.opsbook(["init", dir.path], in: TestSupport.scratch)
@@ -19,8 +21,10 @@ final class InitTests: XCTestCase {
                      ".gitignore", ".github/workflows/opsbook.yml", ".gitlab-ci.yml"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(path).path), path)
         }
-        let build = try TestSupport.opsbook(["build", "--no-search"], in: dir)
-        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        let build = try Pipeline.build(root: dir, out: "site", verdicts: .run(targets: nil),
+                                       options: .init(run: TestSupport.settings, search: false))
+        XCTAssertEqual(TestSupport.exitStatus(build.diagnostics + build.siteDiagnostics, anyFailure: build.anyFailure), 0,
+                       build.diagnostics.printed)
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("site/results.json"))) as! [String: Any]
         XCTAssertEqual(results["target"] as? String, "local")
         let checks = results["checks"] as! [[String: Any]]
@@ -34,10 +38,11 @@ final class InitTests: XCTestCase {
         let headings = runbook.split(separator: "\n").filter { $0.hasPrefix("## ") }.map { String($0.dropFirst(3)) }
         XCTAssertEqual(headings, ["觸發條件", "診斷步驟", "修復步驟", "驗證修復", "長期預防", "升級路徑", "相關文件"])
         // Lint agrees: no warnings either.
-        let lint = try TestSupport.opsbook(["lint", "--strict"], in: dir)
-        XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+        let lint = try Pipeline.lint(root: dir)
+        XCTAssertEqual(TestSupport.exitStatus(lint.diagnostics, strict: true), 0, lint.diagnostics.printed)
     }
 
+    /// Binary: `init` with no argument writes into the working folder.
     func testInitIntoTheCurrentEmptyFolder() throws {
         let dir = newFolder()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -46,6 +51,7 @@ final class InitTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("content/index.md").path))
     }
 
+    /// Binary: the refusal's exit status and message are the command's.
     func testInitRefusesANonEmptyFolderAndTouchesNothing() throws {
         let dir = newFolder()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

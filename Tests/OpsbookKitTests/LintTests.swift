@@ -78,10 +78,11 @@ final class LintTests: XCTestCase {
             "content/index.md": "---\ndue: 2025-13-01\n---\n# Home\n[x](nope.md)\n",
             "content/a.md": "```check dup timeout=abc\ntrue\n```\n```check dup\ntrue\n```\n- [ ] `check:ghost`\n",
         ])
-        let run = try TestSupport.opsbook(["lint"], in: root)
-        XCTAssertEqual(run.status, 2)
-        let errors = run.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
-        XCTAssertEqual(errors.count, 5, run.stderr)
+        let run = try Pipeline.lint(root: root)
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics), 2)
+        let stderr = run.diagnostics.printed
+        let errors = stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        XCTAssertEqual(errors.count, 5, stderr)
         for e in errors { XCTAssertNotNil(e.wholeMatch(of: /content\/[a-z]+\.md:\d+:\d+: error: .+/), String(e)) }
     }
 }
@@ -95,13 +96,14 @@ extension LintTests {
             "checks/attestations.yaml": "- page: content/a.md\n  criterion: 不存在\n  by: a\n  on: 2026-01-01\n",
             "checks/redact.yaml": "- '(['\n",
         ])
-        let run = try TestSupport.opsbook(["lint"], in: root)
-        XCTAssertEqual(run.status, 2)
+        let run = try Pipeline.lint(root: root)
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics), 2)
+        let stderr = run.diagnostics.printed
         for expected in ["checks/fixtures/demo/k.yaml:2:3: error: unknown fixture key `bogus`",
                          "checks/attestations.yaml:1:3: error: no criterion on content/a.md starts with",
                          "checks/redact.yaml:1:3: error: not a valid regular expression",
                          "fixture folder checks/fixtures/gone does not exist (target `gone`)"] {
-            XCTAssertTrue(run.stderr.contains(expected), "missing: \(expected)\n\(run.stderr)")
+            XCTAssertTrue(stderr.contains(expected), "missing: \(expected)\n\(stderr)")
         }
     }
 }

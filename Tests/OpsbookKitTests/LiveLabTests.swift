@@ -34,8 +34,9 @@ final class LiveLabTests: XCTestCase {
         let healthy = try verdicts(root, target: "lab")
         XCTAssertEqual(healthy, ["lab-quorum": "passed", "lab-all-healthy": "passed", "lab-redis": "passed", "lab-healthz": "passed"])
 
-        let record = try TestSupport.opsbook(["record", "--target", "lab", "--into", "lab-rec"], in: root)
-        XCTAssertEqual(record.status, 0, record.stdout + record.stderr)
+        let record = try Pipeline.record(root: root, target: "lab", into: "lab-rec", options: TestSupport.settings)
+        XCTAssertEqual(TestSupport.exitStatus(record.diagnostics, anyFailure: record.anyFailure), 0, record.diagnostics.printed)
+        XCTAssertFalse(record.stopped)
         let recorded = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("checks/fixtures/lab-rec").path)
         XCTAssertEqual(recorded.sorted(), ["lab-all-healthy.yaml", "lab-healthz.yaml", "lab-quorum.yaml", "lab-redis.yaml"])
 
@@ -92,8 +93,8 @@ final class LiveLabTests: XCTestCase {
 
     private func verdicts(_ root: URL, target: String) throws -> [String: String] {
         let json = root.appendingPathComponent("r-\(target).json")
-        let run = try TestSupport.opsbook(["check", "--target", target, "--json", json.path], in: root)
-        XCTAssertNotEqual(run.status, 2, run.stdout + run.stderr)
+        let run = try Pipeline.check(root: root, targets: target, options: .init(run: TestSupport.settings, json: json.path))
+        XCTAssertNotEqual(TestSupport.exitStatus(run.diagnostics, anyFailure: run.anyFailure), 2, run.diagnostics.printed)
         let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as! [String: Any]
         let checks = doc["checks"] as! [[String: Any]]
         return Dictionary(uniqueKeysWithValues: checks.map { ($0["id"] as! String, $0["status"] as! String) })

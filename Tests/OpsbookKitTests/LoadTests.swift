@@ -156,8 +156,7 @@ extension LoadTests {
         XCTAssertEqual(problems.codes(), ["content.symlink-loop"])
 
         let empty = try TestSupport.handbook(["README.md": "no content folder"])
-        let run = try TestSupport.opsbook(["lint"], in: empty)
-        XCTAssertEqual(run.status, 2)
-        XCTAssertTrue(run.stderr.contains("no content/ folder"), run.stderr)
+        let error = TestSupport.usageError { try Pipeline.lint(root: empty) }
+        XCTAssertTrue(error?.printed.contains("no content/ folder") == true, error?.printed ?? "")
     }
 }

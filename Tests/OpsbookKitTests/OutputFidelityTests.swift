@@ -6,6 +6,7 @@ import XCTest
 final class OutputFidelityTests: XCTestCase {
     private func run1(_ body: String, _ info: String = "check t") throws -> CheckResult {
         let check = TestSupport.page("```\(info)\n\(body)\n```\n").0.checks[0]
+        // Binary: only as the program the fixture stand-ins exec.
         let runner = CheckRunner(target: RunTarget(name: "local"), root: URL(fileURLWithPath: "/tmp"), jobs: 1,
                                  allowMutations: false, redactor: Redactor(), executable: TestSupport.binary.path)
         return try runner.run([check])[0]

@@ -27,11 +27,29 @@ final class OutputPathTests: XCTestCase {
         return out
     }
 
+    /// `args` as the command line would run them, through the library: `build` (checks run
+    /// unless `--no-checks`), `check` and `record`, paths relative to the handbook as with the
+    /// command line run in it.
+    private func pipeline(_ args: [String], root: URL) throws {
+        func value(_ option: String) -> String? { args.firstIndex(of: option).map { args[$0 + 1] } }
+        switch args[0] {
+        case "build":
+            _ = try Pipeline.build(root: root, out: value("--out") ?? "site",
+                                   verdicts: args.contains("--no-checks") ? .none : .run(targets: nil),
+                                   options: .init(run: TestSupport.settings, search: !args.contains("--no-search"), base: root.asFolder))
+        case "check":
+            _ = try Pipeline.check(root: root, targets: nil,
+                                   options: .init(run: TestSupport.settings, json: value("--json"), junit: value("--junit"), base: root.asFolder))
+        default:
+            _ = try Pipeline.record(root: root, target: nil, into: value("--into") ?? "", options: TestSupport.settings)
+        }
+    }
+
     private func assertRefused(_ args: [String], in root: URL, mentions: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let before = Self.snapshot(root)
-        let run = try TestSupport.opsbook(args, in: root)
-        XCTAssertEqual(run.status, 2, "\(args): \(run.stdout)\(run.stderr)", file: file, line: line)
-        XCTAssertTrue(run.stderr.contains(mentions), "\(args) should say \(mentions): \(run.stderr)", file: file, line: line)
+        let stderr = TestSupport.errorText { try pipeline(args, root: root) }
+        XCTAssertNotNil(stderr, "\(args) was not refused (exit 2)", file: file, line: line)
+        XCTAssertTrue(stderr?.contains(mentions) == true, "\(args) should say \(mentions): \(stderr ?? "")", file: file, line: line)
         XCTAssertEqual(Self.snapshot(root), before, "\(args) touched the handbook", file: file, line: line)
     }
 
@@ -57,6 +75,7 @@ final class OutputPathTests: XCTestCase {
         try assertRefused(["build", "--no-search", "--out", "pages"], in: root, mentions: "content/ folder")
         let outside = root.deletingLastPathComponent()
         let before = Self.snapshot(root)
+        // Binary: `--root` given from another working folder is the command line's to resolve.
         let run = try TestSupport.opsbook(["build", "--no-search", "--root", root.path, "--out", "content"], in: outside)
         XCTAssertEqual(run.status, 2, run.stderr)
         XCTAssertEqual(Self.snapshot(root), before)
@@ -77,12 +96,12 @@ final class OutputPathTests: XCTestCase {
     func testAPreviousSiteAndAnEmptyFolderAreReplaced() throws {
         let root = try handbook()
         try FileManager.default.createDirectory(at: root.appendingPathComponent("empty"), withIntermediateDirectories: true)
-        let first = try TestSupport.opsbook(["build", "--no-search", "--out", "empty"], in: root)
-        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertNil(TestSupport.errorText { try pipeline(["build", "--no-search", "--out", "empty"], root: root) })
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("empty/\(OutputPath.siteMarker)").path))
 
-        XCTAssertEqual(try TestSupport.opsbook(["build", "--no-search"], in: root).status, 0)
+        XCTAssertNil(TestSupport.errorText { try pipeline(["build", "--no-search"], root: root) })
         try Data("old".utf8).write(to: root.appendingPathComponent("site/stale.html"))
+        // Binary: the line the command line prints once the site is written.
         let again = try TestSupport.opsbook(["build", "--no-search"], in: root)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("wrote 2 pages to \(root.standardizedFileURL.appendingPathComponent("site").path)\n"), again.stdout)
@@ -105,8 +124,8 @@ final class OutputPathTests: XCTestCase {
         try assertRefused(["check", "--json", "out"], in: root, mentions: "is a folder")
         try assertRefused(["check", "--json", "nowhere/r.json"], in: root, mentions: "does not exist")
         // --junit /dev/null discards the report and leaves the device a device.
-        let discard = try TestSupport.opsbook(["check", "--junit", "/dev/null"], in: root)
-        XCTAssertEqual(discard.status, 0, discard.stderr)
+        let discard = try Pipeline.check(root: root, targets: nil, options: .init(run: TestSupport.settings, junit: "/dev/null", base: root.asFolder))
+        XCTAssertEqual(TestSupport.exitStatus(discard.diagnostics, anyFailure: discard.anyFailure), 0, discard.diagnostics.printed)
         var info = stat()
         XCTAssertEqual(stat("/dev/null", &info), 0)
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR)
@@ -115,13 +134,13 @@ final class OutputPathTests: XCTestCase {
     func testAnUnwritableReportNamesThePathAndExits2() throws {
         let root = try handbook()
         // /proc refuses new files even to root, so this holds whoever runs the tests.
-        let run = try TestSupport.opsbook(["check", "--json", "/proc/opsbook-r.json"], in: root)
-        XCTAssertEqual(run.status, 2, run.stdout + run.stderr)
-        XCTAssertTrue(run.stderr.contains("--json '/proc/opsbook-r.json'"), run.stderr)
-        XCTAssertFalse(run.stderr.contains("NSCocoaErrorDomain"), run.stderr)
-        let site = try TestSupport.opsbook(["build", "--no-search", "--out", "/proc/opsbook-site"], in: root)
-        XCTAssertEqual(site.status, 2, site.stdout + site.stderr)
-        XCTAssertTrue(site.stderr.contains("/proc/opsbook-site"), site.stderr)
+        let run = try XCTUnwrap(TestSupport.errorText { try pipeline(["check", "--json", "/proc/opsbook-r.json"], root: root) },
+                                "refused: exit 2")
+        XCTAssertTrue(run.contains("--json '/proc/opsbook-r.json'"), run)
+        XCTAssertFalse(run.contains("NSCocoaErrorDomain"), run)
+        let site = try XCTUnwrap(TestSupport.errorText { try pipeline(["build", "--no-search", "--out", "/proc/opsbook-site"], root: root) },
+                                 "refused: exit 2")
+        XCTAssertTrue(site.contains("/proc/opsbook-site"), site)
     }
 
     func testRecordIntoIsAPlainFolderName() throws {

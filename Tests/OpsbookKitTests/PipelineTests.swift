@@ -11,6 +11,7 @@ final class PipelineTests: XCTestCase {
         ])
     }
 
+    // Binary: only as the program the fixture stand-ins exec.
     private var settings: RunSettings { RunSettings(jobs: 2, executable: TestSupport.binary.path) }
 
     /// Records what the pipeline reported, to prove it reports instead of printing.

@@ -71,7 +71,8 @@ final class ProcessHygieneTests: XCTestCase {
         let marker = "opsbook-test-\(UUID().uuidString.prefix(8))"
         let root = try handbook([("a", leaver(marker + "-a", last: "exec -a \(marker)-a-fg sleep 300")),
                                  ("b", leaver(marker + "-b", last: "exec -a \(marker)-b-fg sleep 300"))])
-        XCTAssertEqual(try TestSupport.opsbook(["build", "--no-checks", "--no-search"], in: root).status, 0)
+        let built = try Pipeline.build(root: root, out: "site", verdicts: .none, options: .init(search: false))
+        XCTAssertFalse(built.stopped, built.diagnostics.printed)
         let siteBefore = OutputPathTests.snapshot(root.appendingPathComponent("site"))
         let tmp = root.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
@@ -92,6 +93,7 @@ final class ProcessHygieneTests: XCTestCase {
                        "an interrupted recording writes nothing")
     }
 
+    // Binary, these three: signals sent to the opsbook process and its exit status.
     func testSIGINTDuringBuild() throws {
         try assertInterrupt(SIGINT, exits: 130, command: ["build", "--no-search"])
     }
@@ -106,6 +108,8 @@ final class ProcessHygieneTests: XCTestCase {
 
     /// Without an interrupt: what a check leaves (in the background, after setsid, after
     /// setsid with a cleared environment) is killed when it ends, with two checks at once.
+    /// Binary: the command line makes itself the orphans' subreaper (Main.swift); the library's
+    /// own path is the next test.
     func testNothingOutlivesItsCheck() throws {
         let marker = "opsbook-test-\(UUID().uuidString.prefix(8))"
         let root = try handbook([("a", leaver(marker + "-a", last: "echo a")),
@@ -146,9 +150,12 @@ final class ProcessHygieneTests: XCTestCase {
             """
         }
         let root = try handbook([("a", body("a")), ("b", body("b"))])
-        let run = try TestSupport.opsbook(["check", "--jobs", "2"], in: root, env: ["MEET": meet.path])
-        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        XCTAssertTrue(run.stdout.contains("checks: 2 passed"), run.stdout)
+        try Data("default: local\ntargets:\n  local:\n    env: { MEET: \"\(meet.path)\" }\n".utf8)
+            .write(to: root.appendingPathComponent("checks/targets.yaml"))
+        let run = try Pipeline.check(root: root, targets: nil, options: .init(run: TestSupport.settings))
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics, anyFailure: run.anyFailure), 0, run.diagnostics.printed)
+        let results = try XCTUnwrap(run.runs.first?.results)
+        XCTAssertEqual(results.count(CheckStatus.passed), 2, "\(results.checks?.map { "\($0.id): \($0.output)" } ?? [])")
     }
 
     func testStagingFoldersAreRegisteredForInterrupts() throws {

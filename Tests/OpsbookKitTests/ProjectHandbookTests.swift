@@ -9,15 +9,16 @@ final class ProjectHandbookTests: XCTestCase {
     private func results(_ target: String) throws -> (status: Int32, doc: [String: Any]) {
         let json = try TestSupport.handbook([:]).appendingPathComponent("r.json")
         defer { try? FileManager.default.removeItem(at: json.deletingLastPathComponent()) }
-        let run = try TestSupport.opsbook(["check", "--target", target, "--json", json.path], in: root)
-        XCTAssertNotEqual(run.status, 2, run.stderr)
+        let run = try Pipeline.check(root: root, targets: target, options: .init(run: TestSupport.settings, json: json.path))
+        let status = TestSupport.exitStatus(run.diagnostics, anyFailure: run.anyFailure)
+        XCTAssertNotEqual(status, 2, run.diagnostics.printed)
         let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
-        return (run.status, doc)
+        return (status, doc)
     }
 
     func testLintIsClean() throws {
-        let run = try TestSupport.opsbook(["lint", "--strict"], in: root)
-        XCTAssertEqual(run.status, 0, run.stderr)
+        let run = try Pipeline.lint(root: root)
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics, strict: true), 0, run.diagnostics.printed)
     }
 
     func testDemoDecidesEveryCriterionWithChecksAndPasses() throws {
@@ -68,8 +69,10 @@ extension ProjectHandbookTests {
     /// the site, and nothing is fetched from the network.
     func testBuiltSiteHasNoBrokenOrRemoteLinks() throws {
         let out = try TestSupport.handbook([:]).appendingPathComponent("site")
-        let run = try TestSupport.opsbook(["build", "--target", "demo", "--no-search", "--out", out.path], in: root)
-        XCTAssertEqual(run.status, 0, run.stderr)
+        let run = try Pipeline.build(root: root, out: out.path, verdicts: .run(targets: "demo"),
+                                     options: .init(run: TestSupport.settings, search: false))
+        XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 0,
+                       run.diagnostics.printed)
         let files = try FileManager.default.subpathsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".html") }
         XCTAssertGreaterThan(files.count, 20)
         var broken: [String] = []

@@ -9,6 +9,7 @@ final class ProveTests: XCTestCase {
     func testEveryVacuousCheckIsFlaggedWithItsWorldsAndNoSoundOne() throws {
         let (handbook, _) = try TestSupport.load(fixture.appendingPathComponent("handbook"))
         XCTAssertGreaterThanOrEqual(handbook.checks.count, 16)
+        // Binary: only as the program the fixture stand-ins exec.
         let prover = Prover(root: fixture.appendingPathComponent("handbook"), executable: TestSupport.binary.path, jobs: 2)
         let found = try prover.prove(handbook.checks)
         let byID = Dictionary(uniqueKeysWithValues: handbook.checks.map { ($0.position, $0.id) })
@@ -51,13 +52,14 @@ final class ProveTests: XCTestCase {
             "checks/targets.yaml": "default: demo\ntargets:\n  demo:\n    fixtures: checks/fixtures/demo\n",
             "checks/fixtures/demo/k.yaml": "[]\n",
         ])
-        let plain = try TestSupport.opsbook(["lint"], in: root)
-        XCTAssertEqual(plain.status, 0)
-        XCTAssertFalse(plain.stderr.contains("cannot fail"), "lint alone runs nothing")
-        let proved = try TestSupport.opsbook(["lint", "--prove", "--jobs", "1"], in: root)
-        XCTAssertEqual(proved.status, 0, "a warning, not an error")
-        XCTAssertTrue(proved.stderr.contains("content/index.md:2:1: warning: check `none-bad` cannot fail: it passes when the cluster is empty"),
-                      proved.stderr + proved.stdout)
+        let plain = try Pipeline.lint(root: root)
+        XCTAssertEqual(TestSupport.exitStatus(plain.diagnostics), 0)
+        XCTAssertFalse(plain.diagnostics.printed.contains("cannot fail"), "lint alone runs nothing")
+        let proved = try Pipeline.lint(root: root, prove: .init(jobs: 1, executable: TestSupport.binary.path))
+        XCTAssertEqual(TestSupport.exitStatus(proved.diagnostics), 0, "a warning, not an error")
+        XCTAssertTrue(proved.diagnostics.printed.contains("content/index.md:2:1: warning: check `none-bad` cannot fail: it passes when the cluster is empty"),
+                      proved.diagnostics.printed)
+        // Binary: `--prove` and `--strict` as the command line reads them.
         XCTAssertEqual(try TestSupport.opsbook(["lint", "--prove", "--strict"], in: root).status, 2)
     }
 }

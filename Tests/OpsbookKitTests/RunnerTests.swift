@@ -11,6 +11,7 @@ final class RunnerTests: XCTestCase {
                      fixtures: FixtureSet? = nil, jobs: Int = 2, allowMutations: Bool = false) throws -> [CheckResult] {
         var base = ProcessInfo.processInfo.environment
         base.merge(env) { $1 }
+        // Binary: only as the program the fixture stand-ins exec.
         var runner = CheckRunner(target: target, root: URL(fileURLWithPath: "/tmp"), jobs: jobs, allowMutations: allowMutations,
                                  redactor: Redactor(), baseEnvironment: base, executable: TestSupport.binary.path)
         runner.fixtures = fixtures

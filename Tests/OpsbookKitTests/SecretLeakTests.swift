@@ -44,6 +44,8 @@ final class SecretLeakTests: XCTestCase {
                    "PATH": fakebin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
 
         var printed = ""
+        // Binary: the secrets reach the run as the caller's environment and PATH, and the
+        // terminal is one of the outputs searched.
         for args in [["check", "--json", "r.json", "--junit", "j.xml"], ["build", "--out", "site"], ["record", "--into", "rec"]] {
             let run = try TestSupport.opsbook(args, in: root, env: env)
             XCTAssertNotEqual(run.status, 2, "\(args): \(run.stderr)")

@@ -1,6 +1,8 @@
+import ArgumentParser
 import Foundation
 import XCTest
 @testable import OpsbookKit
+@testable import opsbook
 
 /// Helpers shared by the tests: inline pages, throwaway handbooks on disk, the built binary.
 enum TestSupport {
@@ -109,6 +111,70 @@ enum TestSupport {
         return p
     }
 
+    // MARK: The pipeline in-process (issue 14)
+
+    /// How tests run checks through `Pipeline`: the built binary is only what the fixture
+    /// stand-ins exec.
+    static var settings: RunSettings { RunSettings(jobs: 2, executable: binary.path) }
+
+    /// The exit status the command line gives these diagnostics and verdicts: its own decision
+    /// (`ExitStatus`, contract §8), so a test that moved off the binary asserts the same number.
+    static func exitStatus(_ diagnostics: [Diagnostic], strict: Bool = false, anyFailure: Bool = false) -> Int32 {
+        ExitStatus.code(diagnostics: diagnostics, strict: strict, anyFailure: anyFailure).rawValue
+    }
+
+    /// The usage error `body` throws (the command line prints it and exits 2); fails the test
+    /// when it throws nothing or something else.
+    static func usageError<T>(_ body: () throws -> T, file: StaticString = #filePath, line: UInt = #line) -> PipelineError? {
+        do {
+            _ = try body()
+            XCTFail("no error thrown", file: file, line: line)
+        } catch let error as PipelineError {
+            XCTAssertTrue(error.isUsage, "\(error)", file: file, line: line)
+            return error
+        } catch {
+            XCTFail("not a PipelineError: \(error)", file: file, line: line)
+        }
+        return nil
+    }
+
+    /// What the command line would print for the error `body` throws, before exiting 2 (every
+    /// error does: Main.swift); nil when nothing is thrown.
+    static func errorText<T>(_ body: () throws -> T) -> String? {
+        do {
+            _ = try body()
+            return nil
+        } catch let error as PipelineError {
+            return error.printed
+        } catch {
+            return OpsbookCommand.message(for: error)
+        }
+    }
+
+    /// What the command line prints on stderr and the status it exits with, for a pipeline call
+    /// that returns diagnostics (and verdicts) or throws.
+    struct Said { var status: Int32; var stderr: String }
+
+    /// `opsbook check [--target targets]` run in `root`, through the library.
+    static func check(_ root: URL, targets: String? = nil) -> Said {
+        said { let o = try Pipeline.check(root: root, targets: targets, options: .init(run: settings, base: root.asFolder))
+            return (o.diagnostics, o.anyFailure) }
+    }
+
+    /// `opsbook lint [--strict]` run in `root`, through the library.
+    static func lint(_ root: URL, strict: Bool = false) -> Said {
+        said(strict: strict) { (try Pipeline.lint(root: root).diagnostics, false) }
+    }
+
+    static func said(strict: Bool = false, _ body: () throws -> ([Diagnostic], Bool)) -> Said {
+        do {
+            let (diagnostics, anyFailure) = try body()
+            return Said(status: exitStatus(diagnostics, strict: strict, anyFailure: anyFailure), stderr: diagnostics.printed)
+        } catch {
+            return Said(status: 2, stderr: errorText { () -> Int in throw error } ?? "")
+        }
+    }
+
     /// Compares with a golden file; `OPSBOOK_RERECORD=1` writes it instead. A missing golden fails.
     static func assertGolden(_ actual: String, _ golden: URL, file: StaticString = #filePath, line: UInt = #line) throws {
         if rerecord {
@@ -125,6 +191,23 @@ enum TestSupport {
 }
 
 nonisolated(unsafe) private var scratchPath: String?
+
+extension URL {
+    /// This path as a folder URL: paths relative to it resolve inside it. A test handbook's URL
+    /// was made before its folder existed, so it has no trailing slash, and `Pipeline`'s `base`
+    /// (unlike its `root`) is used as given.
+    var asFolder: URL { URL(fileURLWithPath: path, isDirectory: true) }
+}
+
+extension PipelineError {
+    /// What the command line prints for it on stderr: the diagnostics, then the message.
+    var printed: String { (diagnostics.map(\.gccStyle) + [message]).joined(separator: "\n") }
+}
+
+extension Array where Element == Diagnostic {
+    /// The diagnostics as the command line prints them, one a line.
+    var printed: String { map(\.gccStyle).joined(separator: "\n") }
+}
 
 extension Array where Element == Diagnostic {
     func codes(_ severity: Diagnostic.Severity? = nil) -> [String] {
