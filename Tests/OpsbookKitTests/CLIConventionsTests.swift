@@ -6,6 +6,7 @@ import XCTest
 
 /// What people expect of a command-line tool: examples in `help`, `--quiet`, `NO_COLOR`,
 /// completions generated from the command definitions.
+/// Binary, all of them: help, `--quiet`, colour on a terminal and completions are the command line's.
 final class CLIConventionsTests: XCTestCase {
     private var visibleCommands: [ParsableCommand.Type] {
         OpsbookCommand.configuration.subcommands.filter { $0.configuration.shouldDisplay }

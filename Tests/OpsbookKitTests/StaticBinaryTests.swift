@@ -6,6 +6,7 @@ import XCTest
 ///
 /// `make test` builds it first (`packaging/build-static.sh`, into `.build/static/release`) and sets
 /// `OPSBOOK_REQUIRE_STATIC=1`, so there a missing binary fails instead of skipping.
+/// Binary, all of them: the static release binary itself is what they test.
 final class StaticBinaryTests: XCTestCase {
     /// What `ldd` may list: the C library family, and libgcc_s for unwinding (Debian's
     /// `libgcc-s1` is essential, installed everywhere libc is). libstdc++ is linked statically.
