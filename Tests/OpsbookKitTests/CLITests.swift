@@ -15,7 +15,7 @@ final class CLITests: XCTestCase {
 
     func testCheckPassesOnDemoAndWritesTheResultsFile() throws {
         let root = try demo()
-        let ok = try Pipeline.check(root: root, targets: nil, options: .init(run: TestSupport.settings, json: "r.json", base: root.asFolder))
+        let ok = try Pipeline.check(root: root, targets: nil, options: .init(run: TestSupport.settings, json: "r.json", base: root))
         XCTAssertEqual(TestSupport.exitStatus(ok.diagnostics, anyFailure: ok.anyFailure), 0, ok.diagnostics.printed)
         XCTAssertFalse(ok.stopped)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("r.json"))) as! [String: Any]
@@ -67,7 +67,7 @@ final class CLITests: XCTestCase {
 extension CLITests {
     func testBuildReusesAnEarlierRun() throws {
         let root = try demo()
-        let checked = try Pipeline.check(root: root, targets: "bad", options: .init(run: TestSupport.settings, json: "r.json", base: root.asFolder))
+        let checked = try Pipeline.check(root: root, targets: "bad", options: .init(run: TestSupport.settings, json: "r.json", base: root))
         XCTAssertEqual(TestSupport.exitStatus(checked.diagnostics, anyFailure: checked.anyFailure), 1)
         let run = try Pipeline.build(root: root, out: "site", verdicts: .earlier(["r.json"]), options: .init(run: TestSupport.settings, search: false))
         XCTAssertEqual(TestSupport.exitStatus(run.diagnostics + run.siteDiagnostics, anyFailure: run.anyFailure), 1, run.diagnostics.printed)

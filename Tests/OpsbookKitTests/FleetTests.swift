@@ -198,7 +198,7 @@ final class FleetTests: XCTestCase {
         files["out/.keep"] = ""
         let root = try TestSupport.handbook(files)
         let run = try Pipeline.check(root: root, targets: "all",
-                                     options: .init(run: TestSupport.settings, json: "r.json", junit: "out/{target}.xml", base: root.asFolder))
+                                     options: .init(run: TestSupport.settings, json: "r.json", junit: "out/{target}.xml", base: root))
         XCTAssertEqual(TestSupport.exitStatus(run.diagnostics, anyFailure: run.anyFailure), 1, run.diagnostics.printed)
         for name in ["good", "bad"] {
             let record = try RunRecord.read(Data(contentsOf: root.appendingPathComponent("r.\(name).json")))

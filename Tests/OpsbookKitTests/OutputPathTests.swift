@@ -36,10 +36,10 @@ final class OutputPathTests: XCTestCase {
         case "build":
             _ = try Pipeline.build(root: root, out: value("--out") ?? "site",
                                    verdicts: args.contains("--no-checks") ? .none : .run(targets: nil),
-                                   options: .init(run: TestSupport.settings, search: !args.contains("--no-search"), base: root.asFolder))
+                                   options: .init(run: TestSupport.settings, search: !args.contains("--no-search"), base: root))
         case "check":
             _ = try Pipeline.check(root: root, targets: nil,
-                                   options: .init(run: TestSupport.settings, json: value("--json"), junit: value("--junit"), base: root.asFolder))
+                                   options: .init(run: TestSupport.settings, json: value("--json"), junit: value("--junit"), base: root))
         default:
             _ = try Pipeline.record(root: root, target: nil, into: value("--into") ?? "", options: TestSupport.settings)
         }
@@ -124,7 +124,7 @@ final class OutputPathTests: XCTestCase {
         try assertRefused(["check", "--json", "out"], in: root, mentions: "is a folder")
         try assertRefused(["check", "--json", "nowhere/r.json"], in: root, mentions: "does not exist")
         // --junit /dev/null discards the report and leaves the device a device.
-        let discard = try Pipeline.check(root: root, targets: nil, options: .init(run: TestSupport.settings, junit: "/dev/null", base: root.asFolder))
+        let discard = try Pipeline.check(root: root, targets: nil, options: .init(run: TestSupport.settings, junit: "/dev/null", base: root))
         XCTAssertEqual(TestSupport.exitStatus(discard.diagnostics, anyFailure: discard.anyFailure), 0, discard.diagnostics.printed)
         var info = stat()
         XCTAssertEqual(stat("/dev/null", &info), 0)

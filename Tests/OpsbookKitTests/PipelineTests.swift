@@ -184,4 +184,29 @@ final class PipelineTests: XCTestCase {
         XCTAssertNotEqual(HandbookRevision.read(root: root)?.commit, before, "the run moved HEAD")
         XCTAssertEqual(outcome.verdicts.first?.handbookRevision?.commit, before)
     }
+
+    // MARK: Paths relative to `base`
+
+    /// Report and record paths resolve inside `base` as the command line's are inside its
+    /// working folder, whether or not the caller's URL ends in a slash, and never against the
+    /// test process's own working folder.
+    func testRelativeReportAndRecordPathsResolveInsideBase() throws {
+        let root = try liveHandbook()
+        let base = TestSupport.scratch.appendingPathComponent("base-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let unslashed = URL(fileURLWithPath: base.path, isDirectory: false)
+        XCTAssertFalse(unslashed.absoluteString.hasSuffix("/"), "the case under test: a folder URL without a trailing slash")
+        let fleet = FleetRecords(history: "h", metrics: "m.prom")
+        _ = try Pipeline.check(root: root, targets: "good", options: .init(run: settings, json: "r.json", junit: "j.xml",
+                                                                           fleet: fleet, base: unslashed))
+        for file in ["r.json", "j.xml", "m.prom"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent(file).path), "\(file) not in base")
+        }
+        XCTAssertEqual(try History(folder: base.appendingPathComponent("h")).entries().count, 1, "the history is kept in base")
+        let out = try Pipeline.build(root: root, out: "site", verdicts: .run(targets: "good"),
+                                     options: .init(run: settings, search: false, fleet: fleet, base: unslashed))
+        XCTAssertEqual(try History(folder: base.appendingPathComponent("h")).entries().count, 2)
+        XCTAssertTrue(try String(contentsOf: base.appendingPathComponent("m.prom"), encoding: .utf8).contains("opsbook_"))
+        XCTAssertFalse(out.stopped)
+    }
 }

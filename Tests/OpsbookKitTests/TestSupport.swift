@@ -157,7 +157,7 @@ enum TestSupport {
 
     /// `opsbook check [--target targets]` run in `root`, through the library.
     static func check(_ root: URL, targets: String? = nil) -> Said {
-        said { let o = try Pipeline.check(root: root, targets: targets, options: .init(run: settings, base: root.asFolder))
+        said { let o = try Pipeline.check(root: root, targets: targets, options: .init(run: settings, base: root))
             return (o.diagnostics, o.anyFailure) }
     }
 
@@ -191,13 +191,6 @@ enum TestSupport {
 }
 
 nonisolated(unsafe) private var scratchPath: String?
-
-extension URL {
-    /// This path as a folder URL: paths relative to it resolve inside it. A test handbook's URL
-    /// was made before its folder existed, so it has no trailing slash, and `Pipeline`'s `base`
-    /// (unlike its `root`) is used as given.
-    var asFolder: URL { URL(fileURLWithPath: path, isDirectory: true) }
-}
 
 extension PipelineError {
     /// What the command line prints for it on stderr: the diagnostics, then the message.

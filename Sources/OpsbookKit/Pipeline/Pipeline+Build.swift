@@ -54,10 +54,10 @@ extension Pipeline {
     /// `out` is relative to `root` unless absolute.
     public static func build(root: URL, out: String, verdicts source: VerdictSource, options: BuildOptions,
                              progress: any PipelineProgress = SilentProgress()) throws -> BuildOutcome {
-        let root = folder(root)
+        let root = folder(root), base = folder(options.base)
         // Before anything runs or is written: a refused --out touches nothing.
         let outURL = try guarded { try OutputPath.siteFolder(out, root: root) }
-        try checkFleetPaths(options.fleet, root: root, base: options.base)
+        try checkFleetPaths(options.fleet, root: root, base: base)
         let (handbook, lint) = try loadAndLint(root)
         var diagnostics = lint
         var setups: [RunSetup] = []
@@ -82,9 +82,9 @@ extension Pipeline {
                               settings: options.run, progress: progress)
         for i in runs.indices { runs[i].results.handbookRevision = revision }
         if case .run = source {
-            try keepRecords(runs, handbook: handbook, fleet: options.fleet)
+            try keepRecords(runs, handbook: handbook, fleet: options.fleet, base: base)
         }
-        let timeline = try readHistory(options.fleet)
+        let timeline = try readHistory(options.fleet, base: base)
         let theme = try Theme(override: themeFolder(root))
         var searchProblems: [Diagnostic] = []
         let fleetView = FleetSite(runs: runs.map { ($0.setup.target.name, $0.results) }, timeline: timeline)

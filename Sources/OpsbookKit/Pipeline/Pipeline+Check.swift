@@ -46,7 +46,7 @@ extension Pipeline {
     /// records asked for, and returns each target's results.
     public static func check(root: URL, targets: String?, options: CheckOptions,
                              progress: any PipelineProgress = SilentProgress()) throws -> CheckOutcome {
-        let root = folder(root)
+        let root = folder(root), base = folder(options.base)
         let (handbook, lint) = try loadAndLint(root)
         let setups = try setUpRuns(handbook, root: root, spec: targets)
         let several = setups.count > 1
@@ -55,10 +55,10 @@ extension Pipeline {
             guard let raw else { return [:] }
             return try Dictionary(uniqueKeysWithValues: setups.map { setup in
                 let path = TargetSelection.path(raw, target: setup.target.name, several: several)
-                return (setup.target.name, try guarded { try OutputPath.reportFile(path, option: option, root: root, base: options.base) })
+                return (setup.target.name, try guarded { try OutputPath.reportFile(path, option: option, root: root, base: base) })
             })
         }
-        try checkFleetPaths(options.fleet, root: root, base: options.base)
+        try checkFleetPaths(options.fleet, root: root, base: base)
         let jsonURLs = try reportURLs(options.json, "--json")
         let junitURLs = try reportURLs(options.junit, "--junit")
         let diagnostics = lint + uniqueDiagnostics(setups)
@@ -79,7 +79,7 @@ extension Pipeline {
             if let url = jsonURLs[name] { try guarded { try OutputPath.writeReport(ResultsFile.json(r.results), to: url, option: "--json") } }
             if let url = junitURLs[name] { try guarded { try OutputPath.writeReport(Data(JUnitReport.xml(r.results).utf8), to: url, option: "--junit") } }
         }
-        try keepRecords(runs, handbook: handbook, fleet: options.fleet)
+        try keepRecords(runs, handbook: handbook, fleet: options.fleet, base: base)
         return CheckOutcome(diagnostics: diagnostics, runs: runs, stopped: false)
     }
 

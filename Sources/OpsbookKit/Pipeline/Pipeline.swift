@@ -149,15 +149,17 @@ public enum Pipeline {
         }
     }
 
-    /// `--metrics` and `--history`: written after the run, whatever its verdict.
-    static func keepRecords(_ runs: [TargetRun], handbook: Handbook, fleet: FleetRecords) throws {
+    /// `--metrics` and `--history`: written after the run, whatever its verdict, relative paths
+    /// inside `base` (where `checkFleetPaths` checked them).
+    static func keepRecords(_ runs: [TargetRun], handbook: Handbook, fleet: FleetRecords, base: URL) throws {
         if let metrics = fleet.metrics {
             let phases = Dictionary(handbook.pages.compactMap { p in p.frontMatter.phase.map { (p.path, $0) } }, uniquingKeysWith: { a, _ in a })
             let text = MetricsFile.text(runs.map { ($0.setup.target.name, $0.results, phases) })
-            try guarded { try OutputPath.writeReport(Data(text.utf8), to: URL(fileURLWithPath: metrics), option: "--metrics") }
+            try guarded { try OutputPath.writeReport(Data(text.utf8), to: URL(fileURLWithPath: metrics, relativeTo: base).absoluteURL,
+                                                 option: "--metrics") }
         }
         guard let folder = fleet.history else { return }
-        let history = History(folder: URL(fileURLWithPath: folder).standardizedFileURL)
+        let history = History(folder: URL(fileURLWithPath: folder, relativeTo: base).standardizedFileURL)
         do {
             for run in runs {
                 try history.append(try ResultsFile.json(run.results), target: run.setup.target.name,
@@ -170,10 +172,10 @@ public enum Pipeline {
     }
 
     /// Every run of the history folder, for the site (nil without `--history`).
-    static func readHistory(_ fleet: FleetRecords) throws -> Timeline? {
+    static func readHistory(_ fleet: FleetRecords, base: URL) throws -> Timeline? {
         guard let folder = fleet.history else { return nil }
         do {
-            return Timeline(runs: try History(folder: URL(fileURLWithPath: folder).standardizedFileURL).runs())
+            return Timeline(runs: try History(folder: URL(fileURLWithPath: folder, relativeTo: base).standardizedFileURL).runs())
         } catch {
             throw PipelineError.usage("--history \(folder): \(error)")
         }
