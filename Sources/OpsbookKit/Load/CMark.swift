@@ -11,8 +11,12 @@ import Foundation
 /// - A footnote reference's literal is its definition's ordinal ("2"), not its label, and a
 ///   definition has no literal at all: both labels are read back from the source at the
 ///   nodes' positions.
-/// - Parsing is not thread-safe across threads (extension registration and the shared
-///   arena are global), so every parse takes `lock`.
+/// - cmark-gfm's parse is not thread-safe: the inline parser's table of special characters is
+///   a process-wide array that every parse of a document with extensions sets and clears again
+///   (`cmark_manage_extensions_special_characters`, around inline parsing), so a parse on one
+///   thread can end another's strikethrough mid-document. The C parse (feed and finish) takes
+///   `lock`; turning cmark's tree into `MarkdownNode`s, the larger part, runs outside it, each
+///   thread on its own tree. Extensions are registered once, before the first parse.
 /// - cmark gives positions for blocks and for most inline nodes, not all; a missing one is nil,
 ///   never invented.
 /// - The caller blanks out front matter lines instead of cutting them, so cmark's line numbers
@@ -22,6 +26,9 @@ import Foundation
 ///   overflow the stack of the C-to-Swift conversion or of any later recursive walk.
 enum CMark {
     private static let lock = NSLock()
+    /// `cmark_gfm_core_extensions_ensure_registered` adds to a global list: once per process
+    /// (a `static let` initialiser runs exactly once, whichever thread gets here first).
+    private static let registered: Void = cmark_gfm_core_extensions_ensure_registered()
     static let extensionNames = ["table", "strikethrough", "tasklist", "autolink", "tagfilter"]
     /// Parse options. Table cells' alignment as `style=` (the `align` attribute is obsolete HTML).
     static let options: Int32 = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
@@ -38,8 +45,8 @@ enum CMark {
 
     /// The tree, and a warning when it was cut at `maxDepth`.
     static func parseReporting(_ text: String, path: String) -> (document: MarkdownNode, problems: [Diagnostic]) {
-        withDocument(text) { root, _ in
-            var converter = Converter(path: path, source: SourceBytes(text))
+        withTree(text) { root in
+            var converter = Converter(path: path, text: text)
             let document = converter.convert(root, depth: 0)
             let problems = converter.cutAt.map {
                 [Diagnostic.warning("markdown.too-deep", "Markdown nested deeper than \(maxDepth) levels; what is nested deeper is shown as plain text", at: $0)]
@@ -60,10 +67,28 @@ enum CMark {
         } ?? ""
     }
 
+    /// Parses under `lock`, then hands `body` the tree outside it: the tree is this thread's own.
+    private static func withTree<T>(_ text: String, _ body: (OpaquePointer) -> T) -> T? {
+        guard let root = lock.withLock({ withParser(text) { parser, root in root } }) else { return nil }
+        defer { cmark_node_free(root) }
+        return body(root)
+    }
+
+    /// The document and the parser that made it, all under `lock` (rendering reads the parser's
+    /// extensions). `body` must take ownership of the root or leave it to be freed.
     private static func withDocument<T>(_ text: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T? {
-        lock.lock()
-        defer { lock.unlock() }
-        cmark_gfm_core_extensions_ensure_registered()
+        lock.withLock {
+            withParser(text) { parser, root in
+                defer { cmark_node_free(root) }
+                return body(root, parser)
+            }
+        }
+    }
+
+    /// Caller holds `lock`. `body` gets the parser and the finished document's root, which
+    /// outlives the parser: `body` frees it or returns it.
+    private static func withParser<T>(_ text: String, _ body: (OpaquePointer, OpaquePointer) -> T) -> T? {
+        _ = registered
         guard let parser = cmark_parser_new(options) else { return nil }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
@@ -71,10 +96,11 @@ enum CMark {
                 cmark_parser_attach_syntax_extension(parser, ext)
             }
         }
-        text.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        // The text holds no NUL (SourceFile shows them as U+FFFD), so its UTF-8 is fed whole.
+        var text = text
+        text.withUTF8 { cmark_parser_feed(parser, $0.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, $0.count) }
         guard let root = cmark_parser_finish(parser) else { return nil }
-        defer { cmark_node_free(root) }
-        return body(root, parser)
+        return body(parser, root)
     }
 
     /// The page's bytes by line, to read footnote labels cmark does not hand out.
@@ -97,7 +123,21 @@ enum CMark {
 
     private struct Converter {
         var path: String
-        var source: SourceBytes
+        var text: String
+        /// Split into lines only when a footnote needs its label read back: most pages have none.
+        private var lines: SourceBytes?
+
+        init(path: String, text: String) {
+            self.path = path
+            self.text = text
+        }
+
+        private mutating func source() -> SourceBytes {
+            if let lines { return lines }
+            let made = SourceBytes(text)
+            lines = made
+            return made
+        }
         /// Where the tree was first cut at `maxDepth`.
         var cutAt: SourcePosition?
         /// Footnote labels by ordinal, as the first reference spells them (fallback for a
@@ -166,7 +206,7 @@ enum CMark {
             case CMARK_NODE_THEMATIC_BREAK: return .thematicBreak
             case CMARK_NODE_FOOTNOTE_DEFINITION:
                 definitions += 1
-                return .footnoteDefinition(label: definitionLabel(position) ?? refLabels[definitions] ?? String(definitions))
+                return .footnoteDefinition(label: definitionLabel(position, in: source()) ?? refLabels[definitions] ?? String(definitions))
             case CMARK_NODE_TEXT: return .text
             case CMARK_NODE_SOFTBREAK: return .softBreak
             case CMARK_NODE_LINEBREAK: return .lineBreak
@@ -178,7 +218,7 @@ enum CMark {
             case CMARK_NODE_IMAGE: return .image(url: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
             case CMARK_NODE_FOOTNOTE_REFERENCE:
                 let ordinal = Int(string(cmark_node_get_literal(node))) ?? 0
-                let label = referenceLabel(node) ?? String(ordinal)
+                let label = referenceLabel(node, in: source()) ?? String(ordinal)
                 if refLabels[ordinal] == nil { refLabels[ordinal] = label }
                 return .footnoteReference(label: label, ordinal: ordinal)
             default:
@@ -199,7 +239,7 @@ enum CMark {
         }
 
         /// `[^label]` at the reference's own span.
-        private func referenceLabel(_ node: OpaquePointer) -> String? {
+        private func referenceLabel(_ node: OpaquePointer, in source: SourceBytes) -> String? {
             let line = Int(cmark_node_get_start_line(node))
             guard line > 0, Int(cmark_node_get_end_line(node)) == line else { return nil }
             let span = source.slice(line: line, from: Int(cmark_node_get_start_column(node)),
@@ -209,7 +249,7 @@ enum CMark {
         }
 
         /// `[^label]:` before the definition's content on its first line.
-        private func definitionLabel(_ position: SourcePosition?) -> String? {
+        private func definitionLabel(_ position: SourcePosition?, in source: SourceBytes) -> String? {
             guard let position else { return nil }
             let before = source.slice(line: position.line, from: 1, through: max(0, position.column - 1))
             guard let open = before.range(of: "[^", options: .backwards),

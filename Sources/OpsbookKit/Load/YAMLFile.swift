@@ -11,7 +11,8 @@ struct YAMLFile {
 
     func parse(_ text: String) -> Result<Node?, Diagnostic> {
         do {
-            return .success(try Yams.compose(yaml: text))
+            // UTF-8 named, not `.default`: that reads the whole environment on every parse.
+            return .success(try Yams.compose(yaml: text, .default, .default, .utf8))
         } catch let error as YamlError {
             return .failure(.error("yaml.syntax", "invalid YAML: \(Self.problem(error))", at: position(of: error)))
         } catch {
