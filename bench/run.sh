@@ -46,19 +46,20 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 
 # One timed run into a new output folder, wall time from the clock around /usr/bin/time -v,
-# peak RSS from its report. A tool that fails stops the benchmark.
+# peak RSS and CPU time (user + system, all threads) from its report. A tool that fails stops the benchmark.
 # Nothing is deleted until the end: ext4 skips inodes freed in the last ~30 s when it creates
 # files (recently_deleted), so a run right after removing thousands of files spends a fifth of
 # its time in the kernel's inode search (seen in the profile); that cost is the deletion's.
 sample() {
-  local tool=$1 size=$2 out=$3 counted=$4 s e rss; shift 4
+  local tool=$1 size=$2 out=$3 counted=$4 s e rss cpu; shift 4
   s=$(date +%s%N)
   if ! /usr/bin/time -v -o "$work/time.txt" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt"; then
     echo "bench: $tool failed at $size pages: $*" >&2; tail -20 "$work/stderr.txt" "$work/time.txt" >&2; exit 1
   fi
   e=$(date +%s%N)
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
-  [ "$counted" = 1 ] && printf '%s\t%s\t%s\t%s\n' "$tool" "$size" $(( (e - s) / 1000 )) "$rss" >>"$samples"
+  cpu=$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%d", t * 1000}' "$work/time.txt")
+  [ "$counted" = 1 ] && printf '%s\t%s\t%s\t%s\t%s\n' "$tool" "$size" $(( (e - s) / 1000 )) "$rss" "$cpu" >>"$samples"
   return 0
 }
 

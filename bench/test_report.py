@@ -28,8 +28,9 @@ def goal(text, start):
 
 class ReportTests(unittest.TestCase):
     # wall µs, peak RSS KiB; at 1000 pages opsbook takes 200 ms, Hugo 1000 ms, the floor 100 ms.
-    SAMPLES = [("floor", 1000, 100_000, 2048), ("hugo", 1000, 1_000_000, 65536), ("opsbook", 1000, 200_000, 300 * 1024),
-               ("floor", 5000, 500_000, 2048), ("hugo", 5000, 5_000_000, 65536), ("opsbook", 5000, 1_200_000, 300 * 1024)]
+    # CPU ms last; made unlike the wall times so a goal read from the wrong column shows.
+    SAMPLES = [("floor", 1000, 100_000, 2048, 90), ("hugo", 1000, 1_000_000, 65536, 1900), ("opsbook", 1000, 200_000, 300 * 1024, 390),
+               ("floor", 5000, 500_000, 2048, 450), ("hugo", 5000, 5_000_000, 65536, 9000), ("opsbook", 5000, 1_200_000, 300 * 1024, 2000)]
     OUTPUTS = [("floor", 1000, 4_000_000, 1001), ("hugo", 1000, 20_000_000, 1022),
                ("opsbook", 1000, 59_000_000, 1003), ("floor", 5000, 1, 5001),
                ("hugo", 5000, 1, 5102), ("opsbook", 5000, 1, 5003)]
@@ -43,11 +44,15 @@ class ReportTests(unittest.TestCase):
         self.assertEqual(goal(text, "5000 pages"), "| 5000 pages ≤ 5.5× the 1000-page time | 6.00× | not met |")
         self.assertEqual(goal(text, "serve"), "| serve one-page rebuild ≤ 200 ms (1000 pages) | 150 ms | met |")
 
+    def test_cpu_ratios_are_cpu_over_cpu(self):
+        row = next(line for line in report(self.SAMPLES, self.OUTPUTS).splitlines() if line.startswith("| 1000 | 0.20×"))
+        self.assertEqual(row, "| 1000 | 0.20× | 2.00× | 10.00× | 0.21× | 4.33× |")
+
     def test_a_serve_that_never_rebuilt_is_not_met(self):
         self.assertTrue(goal(report(self.SAMPLES, self.OUTPUTS, serve="none"), "serve").endswith("| not met |"))
 
     def test_median_of_runs(self):
-        samples = self.SAMPLES + [("opsbook", 1000, 900_000, 1024), ("opsbook", 1000, 250_000, 1024)]
+        samples = self.SAMPLES + [("opsbook", 1000, 900_000, 1024, 1), ("opsbook", 1000, 250_000, 1024, 1)]
         self.assertIn("0.25× (250 / 1000 ms)", goal(report(samples, self.OUTPUTS), "opsbook ≤ 0.3× Hugo"))
 
 
