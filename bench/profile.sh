@@ -23,7 +23,7 @@ perf record -q -e cpu-clock -F 1999 -g -o "$work/perf.data" \
   "$BIN" build --root "$work/book" --no-checks --no-search --out "$work/site" >/dev/null 2>&1
 echo "== $PAGES pages: inclusive share of samples (children), top $TOP =="
 perf report -i "$work/perf.data" --children --stdio -g none --sort dso,symbol --percent-limit 1 2>/dev/null |
-  grep -E '^ +[0-9]' | head -n "$TOP" | demangle | sed "s/ *$//" | cut -c1-220
+  grep -E '^ +[0-9]' | head -n "$TOP" | demangle | sed "s/ *$//" | cut -c1-220 || true  # head ends perf's pipe early
 echo "== self share, top 25 =="
 perf report -i "$work/perf.data" --no-children --stdio -g none --sort dso,symbol --percent-limit 0.5 2>/dev/null |
-  grep -E '^ +[0-9]' | head -n 25 | demangle | sed "s/ *$//" | cut -c1-220
+  grep -E '^ +[0-9]' | head -n 25 | demangle | sed "s/ *$//" | cut -c1-220 || true
