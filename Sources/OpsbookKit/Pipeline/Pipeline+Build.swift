@@ -14,6 +14,8 @@ public struct BuildOutcome: Sendable {
     /// Where the site is.
     public var site: URL
     public var pages: Int
+    /// The handbook as loaded and rendered (`serve` keeps it to update the site page by page).
+    public var handbook: Handbook
     public var verdicts: [Results] { runs.map(\.results) }
     public var anyFailure: Bool { runs.contains { $0.results.anyFailure } }
 }
@@ -71,7 +73,8 @@ extension Pipeline {
         diagnostics += attestationFile.1
         try progress.ready(targets: setups.map(\.target.name), diagnostics: diagnostics)
         if stops(diagnostics, strict: options.strict) {
-            return BuildOutcome(diagnostics: diagnostics, siteDiagnostics: [], runs: [], stopped: true, site: outURL, pages: handbook.pages.count)
+            return BuildOutcome(diagnostics: diagnostics, siteDiagnostics: [], runs: [], stopped: true, site: outURL, pages: handbook.pages.count,
+                                handbook: handbook)
         }
 
         // Which handbook commit the verdicts are of: in the results file, the records and the site.
@@ -100,7 +103,7 @@ extension Pipeline {
                 }
         }
         return BuildOutcome(diagnostics: diagnostics, siteDiagnostics: searchProblems, runs: runs, stopped: false,
-                            site: outURL, pages: handbook.pages.count)
+                            site: outURL, pages: handbook.pages.count, handbook: handbook)
     }
 
     private static func decide(_ handbook: Handbook, _ source: VerdictSource, root: URL, setups: [RunSetup],

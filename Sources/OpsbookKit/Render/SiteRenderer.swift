@@ -39,28 +39,40 @@ public struct SiteRenderer: Sendable {
     private func write(_ handbook: Handbook, _ results: Results, fleet: FleetSite?, to dir: URL) throws {
         var context = SiteContext(handbook: handbook, results: results, today: today)
         context.fleet = fleet.flatMap { $0.isActive ? ($0, FleetIndex($0)) : nil }
-        try renderPages(handbook.pages, context: context, to: dir)
-        let search = try theme.render("search", [String: String]())
-        try writeFile(try theme.render("page", context.wrap(search, title: "搜尋", path: "search.html")),
-                      to: dir.appendingPathComponent("search.html"))
-        // Served for any missing address, at any depth: its links start at the server's root.
-        let notFound = try theme.render("404", [String: String]())
-        try writeFile(try theme.render("page", context.wrap(notFound, title: "找不到頁面", path: "404.html", prefix: "/")),
-                      to: dir.appendingPathComponent("404.html"))
-        var dashboard = try theme.render("dashboard", context.dashboardView())
+        try renderPages(Array(handbook.pages.indices), context: context) { path, html in
+            try writeFile(html, to: dir.appendingPathComponent(path))
+        }
+        for (path, html) in try chromePages(context) { try writeFile(html, to: dir.appendingPathComponent(path)) }
         if let (fleet, index) = context.fleet {
-            dashboard += fleet.dashboardHTML(handbook, index: index)
             try writeFleetPages(fleet, index: index, handbook, context: context, to: dir)
         }
-        try writeFile(try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html")), to: dir.appendingPathComponent("dashboard.html"))
-        if handbook.page(at: "content/index.md") == nil {
-            try writeFile(try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html")), to: dir.appendingPathComponent("index.html"))
-        }
+        for (path, html) in try dashboardPages(context) { try writeFile(html, to: dir.appendingPathComponent(path)) }
         try PlainFile.write(ResultsFile.json(results), to: dir.appendingPathComponent("results.json"))
         try theme.copyAssets(to: dir.appendingPathComponent("assets"))
         try vendor.copy(into: dir.appendingPathComponent("assets"))
         try copyContentFiles(from: URL(fileURLWithPath: handbook.root).appendingPathComponent("content"), to: dir)
     }
+
+    /// The search page and the 404 page: they carry the navigation and nothing else of the
+    /// handbook, so they change only when it does.
+    func chromePages(_ context: SiteContext) throws -> [(path: String, html: String)] {
+        let search = try theme.render("search", [String: String]())
+        // Served for any missing address, at any depth: its links start at the server's root.
+        let notFound = try theme.render("404", [String: String]())
+        return [("search.html", try theme.render("page", context.wrap(search, title: "搜尋", path: "search.html"))),
+                ("404.html", try theme.render("page", context.wrap(notFound, title: "找不到頁面", path: "404.html", prefix: "/")))]
+    }
+
+    /// The dashboard, and `index.html` too when the handbook has no `content/index.md`.
+    func dashboardPages(_ context: SiteContext) throws -> [(path: String, html: String)] {
+        var dashboard = try theme.render("dashboard", context.dashboardView())
+        if let (fleet, index) = context.fleet { dashboard += fleet.dashboardHTML(context.handbook, index: index) }
+        let html = try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html"))
+        return [("dashboard.html", html)] + (Self.dashboardIsIndex(context.handbook) ? [("index.html", html)] : [])
+    }
+
+    /// Without `content/index.md` the dashboard is the site's front page.
+    static func dashboardIsIndex(_ handbook: Handbook) -> Bool { handbook.page(at: "content/index.md") == nil }
 
     /// The matrix (several targets), one evidence page and one results file per target.
     private func writeFleetPages(_ fleet: FleetSite, index: FleetIndex, _ handbook: Handbook, context: SiteContext, to dir: URL) throws {
@@ -81,13 +93,16 @@ public struct SiteRenderer: Sendable {
 
     /// Pages are independent once the context is made (navigation, verdicts and lookups are
     /// computed once in `SiteContext`), so they are rendered and written on every core. The
-    /// first error, in page order, is the one reported.
-    private func renderPages(_ pages: [Page], context: SiteContext, to dir: URL) throws {
+    /// first error, in page order, is the one reported. `write` gets the page's output path and
+    /// HTML, from several threads at once.
+    func renderPages(_ indices: [Int], context: SiteContext,
+                     write: @Sendable (_ path: String, _ html: String) throws -> Void) throws {
+        let pages = context.handbook.pages
         let failures = Mutex<[Int: any Error]>([:])
-        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+        DispatchQueue.concurrentPerform(iterations: indices.count) { n in
+            let index = indices[n]
             do {
-                let html = try theme.render("page", context.pageView(pages[index], index: index))
-                try writeFile(html, to: dir.appendingPathComponent(pages[index].outputPath))
+                try write(pages[index].outputPath, try theme.render("page", context.pageView(pages[index], index: index)))
             } catch {
                 failures.withLock { $0[index] = error }
             }
@@ -101,7 +116,7 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Images and other non-Markdown files under content/ go to the same place in the site.
-    private func copyContentFiles(from content: URL, to dir: URL) throws {
+    func copyContentFiles(from content: URL, to dir: URL) throws {
         let fm = FileManager.default
         guard let e = fm.enumerator(at: content, includingPropertiesForKeys: [.isRegularFileKey]) else { return }
         for case let url as URL in e where url.pathExtension != "md" {

@@ -20,7 +20,7 @@ public struct SearchIndexer: Sendable {
     public init() {}
 
     public func index(_ site: URL) throws -> Report {
-        let pages = try Self.extract(htmlFiles(in: site), in: site)
+        let pages = try entries(site)
         let script = try Self.script(pages)
         try PlainFile.write(script, to: site.appendingPathComponent(Self.fileName))
         return Report(pages: pages.count, bytes: script.utf8.count)
@@ -40,6 +40,16 @@ public struct SearchIndexer: Sendable {
         return try slots.withLock { $0 }.compactMap { try $0?.get() }
     }
 
+    /// Every indexed page's text, in the index's order (what `index` writes).
+    func entries(_ site: URL) throws -> [PageText] {
+        try Self.extract(htmlFiles(in: site), in: site)
+    }
+
+    /// Whether a site file is in the index: every `.html` but the assets and `notIndexed`.
+    static func isIndexed(_ relative: String) -> Bool {
+        relative.hasSuffix(".html") && !relative.hasPrefix("assets/") && !notIndexed.contains(relative)
+    }
+
     static func script(_ pages: [PageText]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
@@ -57,8 +67,7 @@ public struct SearchIndexer: Sendable {
         let root = site.standardizedFileURL.path
         guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
         var out: [String] = []
-        for case let relative as String in e where relative.hasSuffix(".html") {
-            if relative.hasPrefix("assets/") || Self.notIndexed.contains(relative) { continue }
+        for case let relative as String in e where Self.isIndexed(relative) {
             out.append(relative)
         }
         return out.sorted()

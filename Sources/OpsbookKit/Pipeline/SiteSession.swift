@@ -1,0 +1,189 @@
+import Foundation
+import Synchronization
+
+/// What one `SiteSession.update` did.
+public struct SiteUpdate: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Only the changed pages and what depends on them were written, file by file.
+        case pages
+        /// A change the session does not follow page by page (checks/, theme/, a folder): the
+        /// whole site was built again and swapped in.
+        case full
+        /// The handbook has errors (or warnings with `strict`): nothing was written, the site
+        /// stays as it was, and the next update reads these changes again.
+        case stopped
+    }
+
+    public var kind: Kind
+    /// The changed files, relative to the handbook root, as given (and left over from a stop).
+    public var changes: [String]
+    /// Site files written or removed, relative to the site folder, sorted; empty for `.full`.
+    public var written: [String]
+    /// Pages in the site after a full build.
+    public var pages: Int
+    /// The changed pages' problems; when stopped, also every problem that stopped it.
+    public var diagnostics: [Diagnostic]
+}
+
+extension Pipeline {
+    /// `serve`'s site between rebuilds: the last handbook, its verdicts and what was written, so
+    /// that a change to one page re-reads and re-renders only that page and what depends on it,
+    /// and the site ends up as a full build of the changed handbook would write it
+    /// (docs/design.md, "Incremental serve"). Changes to `checks/`, `theme/` or anything outside
+    /// `content/` rebuild everything, as before.
+    public struct SiteSession: Sendable {
+        public let root: URL
+        public let site: URL
+        private let out: String
+        private let options: BuildOptions
+        private var kept: KeptVerdicts
+        private var state: RenderedSite
+        /// Changes read by an update that stopped, read again by the next one.
+        private var pending: Set<String> = []
+        /// An update failed while writing: the next one builds everything.
+        private var unsure = false
+
+        /// After `first`, a build of `root` into `out` with `options` that did not stop.
+        public init(root: URL, out: String, after first: BuildOutcome, options: BuildOptions) throws {
+            guard !first.stopped, let results = first.verdicts.first else {
+                throw PipelineError.usage("serve needs a site to start from; the first build stopped")
+            }
+            self.root = Pipeline.folder(root)
+            self.site = first.site
+            self.out = out
+            self.options = options
+            kept = KeptVerdicts(results, of: first.handbook)
+            state = try RenderedSite(handbook: first.handbook, results: results, root: self.root, site: first.site,
+                                 search: options.search)
+        }
+
+        /// Brings the site up to date with `changes` (paths relative to the root).
+        public mutating func update(_ changes: Set<String>) throws -> SiteUpdate {
+            let all = changes.union(pending)
+            guard !unsure, state.today == Day.today(), let plan = ChangePlan(all, handbook: state.handbook, root: root, site: site) else {
+                return try rebuildAll(all)
+            }
+            return try updatePages(plan, changes: all)
+        }
+
+        // MARK: Page by page
+
+        private mutating func updatePages(_ plan: ChangePlan, changes: Set<String>) throws -> SiteUpdate {
+            let (handbook, loadProblems) = reload(plan.pages)
+            let (attestations, attestationProblems) = ChecksFolder(root: root).loadAttestations(for: handbook)
+            let diagnostics = loadProblems + Linter().lint(handbook) + attestationProblems
+            if Pipeline.stops(diagnostics, strict: options.strict) {
+                pending = changes
+                let stopping = diagnostics.filter { $0.severity == .error || (options.strict && $0.severity == .warning) }
+                return SiteUpdate(kind: .stopped, changes: changes.sorted(), written: [], pages: state.handbook.pages.count,
+                                  diagnostics: Self.unique(Self.about(plan.pages, diagnostics) + stopping))
+            }
+            var results = kept.results(for: handbook, attestations: attestations, today: state.today)
+            results.handbookRevision = HandbookRevision.read(root: root)
+            var next = state.replacing(handbook, results: results, reloaded: plan.pages)
+            let written: [String]
+            do {
+                written = try next.write(changedFrom: state, reloaded: plan.pages, files: plan.files, root: root,
+                                         into: LiveSiteFolder(root: site))
+            } catch {
+                // Part of the site may be new: only a full build knows what it holds now.
+                pending = changes
+                unsure = true
+                throw error
+            }
+            state = next
+            pending = []
+            return SiteUpdate(kind: .pages, changes: changes.sorted(), written: written, pages: handbook.pages.count,
+                              diagnostics: Self.about(plan.pages, diagnostics))
+        }
+
+        /// The handbook with `paths` read again (or removed when gone), in navigation order,
+        /// and the problems found reading them.
+        private func reload(_ paths: Set<String>) -> (Handbook, [Diagnostic]) {
+            var pages = Dictionary(state.handbook.pages.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            var problems: [Diagnostic] = []
+            let loader = HandbookLoader(root: root)
+            let content = root.appendingPathComponent("content")
+            for path in paths.sorted() {
+                guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
+                    pages[path] = nil
+                    continue
+                }
+                let (page, pageProblems) = loader.loadPage(String(path.dropFirst("content/".count)), in: content)
+                pages[path] = page
+                problems += pageProblems
+            }
+            // The loader lists files sorted by path before ordering them: the same input order.
+            let ordered = NavigationOrder.sort(pages.values.sorted { $0.path < $1.path })
+            return (Handbook(root: state.handbook.root, pages: ordered), problems)
+        }
+
+        private static func about(_ paths: Set<String>, _ diagnostics: [Diagnostic]) -> [Diagnostic] {
+            diagnostics.filter { paths.contains($0.position?.path ?? "") }
+        }
+
+        private static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+            var seen = Set<Diagnostic>()
+            return diagnostics.filter { seen.insert($0).inserted }
+        }
+
+        // MARK: Everything
+
+        /// A full build, given the kept verdicts that still belong to the handbook's checks.
+        private mutating func rebuildAll(_ changes: Set<String>) throws -> SiteUpdate {
+            var given = kept.source(for: state.handbook)
+            var outcome = try Pipeline.build(root: root, out: out, verdicts: given, options: options)
+            // The build read the handbook afresh: if a check changed meanwhile, build once more
+            // with only the verdicts of that handbook, so no stale verdict is shown.
+            if !outcome.stopped, kept.valid(for: outcome.handbook) != kept.valid(for: state.handbook) {
+                given = kept.source(for: outcome.handbook)
+                outcome = try Pipeline.build(root: root, out: out, verdicts: given, options: options)
+            }
+            if outcome.stopped {
+                pending = changes
+                return SiteUpdate(kind: .stopped, changes: changes.sorted(), written: [], pages: outcome.pages,
+                                  diagnostics: outcome.diagnostics)
+            }
+            state = try RenderedSite(handbook: outcome.handbook, results: outcome.verdicts[0], root: root, site: site,
+                                 search: options.search)
+            pending = []
+            unsure = false
+            return SiteUpdate(kind: .full, changes: changes.sorted(), written: [], pages: outcome.pages,
+                              diagnostics: outcome.diagnostics + outcome.siteDiagnostics)
+        }
+    }
+}
+
+/// Which changes a session follows page by page: Markdown pages and other files under
+/// `content/`. Anything else (checks/, theme/, a folder made or removed) is nil: a full build.
+struct ChangePlan {
+    /// `content/….md` paths to read again or drop.
+    var pages: Set<String> = []
+    /// Other files under `content/`, copied into the site as they are (or removed).
+    var files: Set<String> = []
+
+    init?(_ changes: Set<String>, handbook: Handbook, root: URL, site: URL) {
+        let fm = FileManager.default
+        for path in changes {
+            guard path.hasPrefix("content/") else { return nil }
+            var isDir: ObjCBool = false
+            let exists = fm.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDir)
+            if isDir.boolValue { return nil }
+            let relative = String(path.dropFirst("content/".count))
+            if !exists {
+                // A removed folder: its pages and files go with it.
+                if handbook.pages.contains(where: { $0.path.hasPrefix(path + "/") }) { return nil }
+                var siteDir: ObjCBool = false
+                if fm.fileExists(atPath: site.appendingPathComponent(relative).path, isDirectory: &siteDir), siteDir.boolValue {
+                    return nil
+                }
+            }
+            if path.hasSuffix(".md") {
+                // The loader skips hidden files and folders; the site has no copy of a .md file.
+                if !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { pages.insert(path) }
+            } else {
+                files.insert(relative)
+            }
+        }
+    }
+}
