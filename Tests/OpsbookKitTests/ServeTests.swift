@@ -1,10 +1,12 @@
 import XCTest
+import Synchronization
 @testable import OpsbookKit
 
 /// `opsbook serve` (issue #12): bounded request heads (414 / 431) that never hold up other
 /// requests, folder index pages, the site's 404 page.
 final class ServeTests: XCTestCase {
     private var server: Process?
+    private var stderrPipe: Pipe?
     private var port = 0
 
     override func tearDown() {
@@ -18,7 +20,9 @@ final class ServeTests: XCTestCase {
             "content/phases/index.md": "# 階段\n",
         ])
         port = Int.random(in: 20000...40000)
-        let p = try TestSupport.serve(root, port: port)
+        let errors = Pipe()
+        let p = try TestSupport.serve(root, port: port, stderr: errors)
+        stderrPipe = errors
         server = p
         for _ in 0..<200 {
             if (try? request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"))?.status == 200 { return root }
@@ -126,6 +130,65 @@ extension ServeTests {
         }
         XCTAssertEqual(try request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n").status, 200)
         XCTAssertTrue(server?.isRunning == true)
+    }
+}
+
+extension ServeTests {
+    /// The watcher reports a saved page, a folder that appears and a file written into it (its
+    /// watch is added as it appears), with no polling: `next` blocks until the kernel reports.
+    func testTheWatcherReportsChangesAndFollowsNewFolders() throws {
+        let root = try TestSupport.handbook(["content/index.md": "# 手冊\n", "checks/targets.yaml": "targets: {}\n"])
+        let watcher = try HandbookWatcher(root: root)
+        try Data("# 手冊\n\n改了。\n".utf8).write(to: root.appendingPathComponent("content/index.md"))
+        XCTAssertEqual(try next(watcher), ["content/index.md"])
+
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("content/new"), withIntermediateDirectories: false)
+        XCTAssertEqual(try next(watcher), ["content/new"])
+        try Data("# 新\n".utf8).write(to: root.appendingPathComponent("content/new/page.md"))
+        XCTAssertEqual(try next(watcher), ["content/new/page.md"])
+
+        // An editor's save: write a temporary file, rename it over the page.
+        try Data("# 新的\n".utf8).write(to: root.appendingPathComponent("content/new/.page.md.tmp"))
+        XCTAssertEqual(rename(root.appendingPathComponent("content/new/.page.md.tmp").path,
+                              root.appendingPathComponent("content/new/page.md").path), 0)
+        XCTAssertEqual(try next(watcher), ["content/new/.page.md.tmp", "content/new/page.md"])
+
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("theme"), withIntermediateDirectories: false)
+        XCTAssertEqual(try next(watcher), ["theme"])
+        try Data("x".utf8).write(to: root.appendingPathComponent("checks/targets.yaml"))
+        XCTAssertEqual(try next(watcher), ["checks/targets.yaml"])
+    }
+
+    /// `watcher.next()` on another thread; fails instead of hanging when nothing comes.
+    private func next(_ watcher: HandbookWatcher) throws -> Set<String> {
+        let done = expectation(description: "a change is reported")
+        let box = Mutex<Set<String>>([])
+        Thread.detachNewThread {
+            let changes = watcher.next()
+            box.withLock { $0 = changes }
+            done.fulfill()
+        }
+        wait(for: [done], timeout: 20)
+        return box.withLock { $0 }
+    }
+
+    /// End to end: a page saved while `serve` runs is served rebuilt, and stderr says what was
+    /// rebuilt and how many files were written.
+    func testAnEditedPageIsServedAndTheRebuildIsReported() throws {
+        let root = try start()
+        let marker = "改過的內容-" + UUID().uuidString
+        try Data("# 手冊\n\n\(marker)\n".utf8).write(to: root.appendingPathComponent("content/index.md"))
+        var served = ""
+        for _ in 0..<400 where !served.contains(marker) {
+            served = (try? request("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n"))?.body ?? ""
+            if !served.contains(marker) { usleep(25_000) }
+        }
+        XCTAssertTrue(served.contains(marker), "the edit is served")
+        server?.terminate()
+        server?.waitUntilExit()
+        let stderr = String(decoding: stderrPipe?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        XCTAssertTrue(stderr.contains("opsbook: rebuilt content/index.md ("), stderr)
+        XCTAssertTrue(stderr.contains(" files) in "), stderr)
     }
 }
 

@@ -100,13 +100,14 @@ enum TestSupport {
     }
 
     /// Starts `opsbook serve` on `port` for the handbook at `root`; the caller terminates it.
-    static func serve(_ root: URL, port: Int) throws -> Process {
+    /// Its stderr goes to `stderr` when given (one line per rebuild).
+    static func serve(_ root: URL, port: Int, stderr: Pipe? = nil) throws -> Process {
         let p = Process()
         p.executableURL = binary
         p.arguments = ["serve", "--port", "\(port)"]
         p.currentDirectoryURL = root
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        p.standardError = stderr ?? FileHandle.nullDevice
         try p.run()
         return p
     }

@@ -42,6 +42,8 @@ extension Pipeline {
         private var pending: Set<String> = []
         /// An update failed while writing: the next one builds everything.
         private var unsure = false
+        /// Several targets or a history make fleet pages, which only a full build writes.
+        private let fleet: Bool
 
         /// After `first`, a build of `root` into `out` with `options` that did not stop.
         public init(root: URL, out: String, after first: BuildOutcome, options: BuildOptions) throws {
@@ -52,6 +54,7 @@ extension Pipeline {
             self.site = first.site
             self.out = out
             self.options = options
+            fleet = first.runs.count > 1 || options.fleet.history != nil
             kept = KeptVerdicts(results, of: first.handbook)
             state = try RenderedSite(handbook: first.handbook, results: results, root: self.root, site: first.site,
                                  search: options.search)
@@ -60,10 +63,24 @@ extension Pipeline {
         /// Brings the site up to date with `changes` (paths relative to the root).
         public mutating func update(_ changes: Set<String>) throws -> SiteUpdate {
             let all = changes.union(pending)
-            guard !unsure, state.today == Day.today(), let plan = ChangePlan(all, handbook: state.handbook, root: root, site: site) else {
+            guard !unsure, !fleet, state.today == Day.today(), let plan = ChangePlan(all, handbook: state.handbook, root: root, site: site) else {
                 return try rebuildAll(all)
             }
             return try updatePages(plan, changes: all)
+        }
+
+        /// Follows `watcher` for good: each burst of changes is one update, reported with the
+        /// time it took (`serve`'s loop; the command line only prints).
+        public mutating func follow(_ watcher: HandbookWatcher,
+                                    report: (Result<SiteUpdate, any Error>, Duration) -> Void) -> Never {
+            let clock = ContinuousClock()
+            while true {
+                let changes = watcher.next()
+                let start = clock.now
+                let result: Result<SiteUpdate, any Error>
+                do { result = .success(try update(changes)) } catch { result = .failure(error) }
+                report(result, clock.now - start)
+            }
         }
 
         // MARK: Page by page

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import OpsbookKit
+import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Build, serve the site on 127.0.0.1, rebuild on change.",
-        discussion: HelpExamples.discussion("serve", "Watches content/, checks/ and theme/. Checks run once at start with --checks; otherwise the verdicts of site/results.json are reused, and every rebuild keeps the verdicts it started with."))
+        discussion: HelpExamples.discussion("serve", "Watches content/, checks/ and theme/. Checks run once at start with --checks; otherwise the verdicts of site/results.json are reused, and every rebuild keeps the verdicts it started with, except those of checks whose body changed since (they show not-run). A change to one page rewrites that page and what shows it; a change under checks/ or theme/ rebuilds everything."))
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var run: RunOptions
@@ -20,20 +21,18 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...65535).contains(port) else { throw ExitStatus.usage("--port \(port) is not a port number") }
         let build = SiteBuild(common: common, out: out, search: true, run: run.settings)
-        let first = try build.build(initialSource(build)).verdicts[0]
-        let verdicts = Pipeline.VerdictSource.given(first.checks ?? [], target: first.target, started: first.started,
-                                                    finished: first.finished)
-        let keep = first.checks == nil ? Pipeline.VerdictSource.none : verdicts
+        let first = try build.build(initialSource(build))
+        let options = Pipeline.BuildOptions(run: run.settings, strict: common.strict, search: true)
+        let root = common.rootURL
+        let session = try Stages.library { try Pipeline.SiteSession(root: root, out: out, after: first, options: options) }
+        // Watching starts before the address is printed: an edit made after it is never missed.
+        let watcher = try Stages.library { try HandbookWatcher(root: root) }
         let state = ServeState()
-        let watcher = Watcher(root: common.rootURL)
+        let report = RebuildReport(format: common.format, quiet: common.quiet)
         Thread.detachNewThread {
-            watcher.loop {
-                do {
-                    _ = try build.build(keep)
-                    state.bump()
-                } catch {
-                    FileHandle.standardError.write(Data("opsbook: rebuild failed; serving the previous site\n".utf8))
-                }
+            var session = session
+            session.follow(watcher) { result, time in
+                if report.print(result, time) { state.bump() }
             }
         }
         let server = SiteServer(root: build.outURL, state: state)
@@ -58,41 +57,48 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// A counter the pages poll to know when to reload.
-final class ServeState: @unchecked Sendable {
-    private var generation = 0
-    private let lock = NSLock()
-    func bump() { lock.lock(); generation += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return generation }
+/// One line on stderr per rebuild, and the problems found.
+struct RebuildReport: Sendable {
+    var format: DiagnosticPrinter.Format
+    var quiet: Bool
+
+    /// Prints the outcome; true when the site changed (the pages should reload).
+    func print(_ result: Result<SiteUpdate, any Error>, _ time: Duration) -> Bool {
+        let ms = time.components.seconds * 1000 + time.components.attoseconds / 1_000_000_000_000_000
+        switch result {
+        case .failure(let error):
+            line("opsbook: rebuild failed (\(error)); serving the previous site")
+            return false
+        case .success(let update):
+            DiagnosticPrinter(format: format).print(update.diagnostics)
+            let what = Self.names(update.changes)
+            switch update.kind {
+            case .stopped:
+                line("opsbook: not rebuilt after \(what): the handbook has errors; serving the previous site")
+                return false
+            case .full:
+                if !quiet { line("opsbook: rebuilt everything after \(what) (\(update.pages) pages) in \(ms) ms") }
+            case .pages:
+                let files = update.written.count
+                if !quiet { line("opsbook: rebuilt \(what) (\(files) \(files == 1 ? "file" : "files")) in \(ms) ms") }
+            }
+            return true
+        }
+    }
+
+    private static func names(_ changes: [String]) -> String {
+        let shown = changes.prefix(3).map { $0 == HandbookWatcher.lostChanges ? "(changes the system lost count of)" : $0 }
+        return shown.joined(separator: ", ") + (changes.count > 3 ? " and \(changes.count - 3) more" : "")
+    }
+
+    private func line(_ text: String) {
+        FileHandle.standardError.write(Data((ConsoleText.neutralise(text) + "\n").utf8))
+    }
 }
 
-/// Notices changes under content/, checks/ and theme/ by comparing file sizes and modification
-/// times twice a second: cheap for a handbook, and the same on every file system.
-struct Watcher: Sendable {
-    var root: URL
-
-    func loop(onChange: () -> Void) {
-        var last = fingerprint()
-        while true {
-            Thread.sleep(forTimeInterval: 0.5)
-            let now = fingerprint()
-            if now != last {
-                last = now
-                onChange()
-            }
-        }
-    }
-
-    func fingerprint() -> [String: String] {
-        var out: [String: String] = [:]
-        for folder in ["content", "checks", "theme"] {
-            let dir = root.appendingPathComponent(folder)
-            guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey]) else { continue }
-            while let url = e.nextObject() as? URL {
-                let v = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey])
-                out[url.path] = "\(v?.contentModificationDate?.timeIntervalSince1970 ?? 0):\(v?.fileSize ?? 0)"
-            }
-        }
-        return out
-    }
+/// A counter the pages poll to know when to reload.
+final class ServeState: Sendable {
+    private let generation = Atomic<Int>(0)
+    func bump() { generation.add(1, ordering: .releasing) }
+    var value: Int { generation.load(ordering: .acquiring) }
 }
