@@ -17,7 +17,7 @@ struct LiveSiteFolder: Sendable {
         var template = Array((folder.path + "/.\(target.lastPathComponent).opsbook-XXXXXX").utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw Self.failure("cannot write in", folder.path) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         do {
             defer { close(fd) }
             // mkstemp makes the file 0600; the site's files are 0644 like the full build's.
