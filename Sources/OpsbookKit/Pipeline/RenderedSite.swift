@@ -9,8 +9,8 @@ struct RenderedSite: Sendable {
     var today: Day
     var theme: Theme
     var vendor: VendorAssets
-    /// The search index's entries by site path; nil when the site has no search index.
-    var search: [String: PageText]?
+    /// The search index's entries by site path, encoded; nil when the site has no search index.
+    var search: [String: Data]?
     var resultsJSON: Data
     /// The check ids each page names, by page path: its own blocks and its `check:ID` spans.
     /// A page shows each such check's verdict or links to where it is.
@@ -24,7 +24,8 @@ struct RenderedSite: Sendable {
         theme = try Theme(override: Pipeline.themeFolder(root))
         vendor = VendorAssets.installed()
         self.search = search
-            ? Dictionary(try SearchIndexer().entries(site).map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a }) : nil
+            ? Dictionary(try SearchIndexer().entries(site).map { ($0.url, try SearchIndexer.encode($0)) }, uniquingKeysWith: { a, _ in a })
+            : nil
         resultsJSON = (try? PlainFile.read(site.appendingPathComponent("results.json"))) ?? Data()
         references = Dictionary(handbook.pages.map { ($0.path, Self.checkReferences($0)) }, uniquingKeysWith: { a, _ in a })
     }
@@ -60,11 +61,11 @@ struct RenderedSite: Sendable {
             search?[page.outputPath] = nil
         }
         let indexed = search != nil
-        let entries = Mutex<[String: PageText?]>([:])
+        let entries = Mutex<[String: Data?]>([:])
         try renderer.renderPages(everything ? Array(handbook.pages.indices) : affected(since: old, reloaded: reloaded),
                                  context: context) { path, html in
             try live.replace(html, at: path)
-            let entry = indexed ? PageTextExtractor.extract(html: html, url: path) : nil
+            let entry = indexed ? try Self.entry(html, path) : nil
             entries.withLock { $0[path] = entry }
         }
         written.formUnion(entries.withLock { $0.keys })
@@ -83,9 +84,7 @@ struct RenderedSite: Sendable {
         written.formUnion(files)
         if search != nil {
             for (path, entry) in entries.withLock({ $0 }) { search?[path] = entry }
-            for (path, html) in texts where SearchIndexer.isIndexed(path) {
-                search?[path] = PageTextExtractor.extract(html: html, url: path)
-            }
+            for (path, html) in texts where SearchIndexer.isIndexed(path) { search?[path] = try Self.entry(html, path) }
             try writeSearchIndex(into: live)
             written.insert(SearchIndexer.fileName)
         }
@@ -107,12 +106,16 @@ struct RenderedSite: Sendable {
         }
     }
 
-    /// The whole index from the kept entries, in the order `SearchIndexer` writes them.
-    /// (Measured at 1000 pages: see docs/design.md, "Incremental serve".)
+    /// The whole index from the kept entries, in the order `SearchIndexer` writes them; only
+    /// the rewritten pages' entries were encoded again.
     private func writeSearchIndex(into live: LiveSiteFolder) throws {
         guard let search else { return }
-        let script = try SearchIndexer.script(search.keys.sorted().compactMap { search[$0] })
-        try live.replace(script, at: SearchIndexer.fileName)
+        try live.replace(SearchIndexer.script(encoded: search.keys.sorted().compactMap { search[$0] }), at: SearchIndexer.fileName)
+    }
+
+    /// A page's encoded search entry; nil for a page search does not see.
+    private static func entry(_ html: String, _ path: String) throws -> Data? {
+        try PageTextExtractor.extract(html: html, url: path).map(SearchIndexer.encode)
     }
 
     /// Indices of the pages whose HTML can differ when nothing site-wide changed: the pages

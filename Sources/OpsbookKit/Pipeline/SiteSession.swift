@@ -171,6 +171,19 @@ extension Pipeline {
     }
 }
 
+extension Pipeline.VerdictSource {
+    /// Where `serve`'s first build takes its verdicts: one run with `checks`, else the results
+    /// the last build left in `site/results.json` (read before the build replaces it), else none.
+    public static func serving(_ site: URL, runChecks: Bool, targets: String?) -> Pipeline.VerdictSource {
+        if runChecks { return .run(targets: targets) }
+        if let data = try? Data(contentsOf: site.appendingPathComponent("results.json")),
+           let earlier = try? ResultsFile.read(data), !earlier.checks.isEmpty {
+            return .given(earlier.checks, target: earlier.target, started: earlier.started, finished: earlier.finished)
+        }
+        return .none
+    }
+}
+
 /// Which changes a session follows page by page: Markdown pages and other files under
 /// `content/`. Anything else (checks/, theme/, a folder made or removed) is nil: a full build.
 struct ChangePlan {

@@ -51,15 +51,28 @@ public struct SearchIndexer: Sendable {
     }
 
     static func script(_ pages: [PageText]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        let json = String(decoding: try encoder.encode(Index(pages: pages)), as: UTF8.self)
-        return "window.\(globalName) = \(json);\n"
+        String(decoding: script(encoded: try pages.map(encode)), as: UTF8.self)
     }
 
-    private struct Index: Encodable {
-        var version = 1
-        var pages: [PageText]
+    /// One page's entry as it appears in the index.
+    static func encode(_ page: PageText) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return try encoder.encode(page)
+    }
+
+    /// `window.NAME = {"pages":[…],"version":1};` from entries already encoded: `serve` keeps
+    /// each page's entry and re-encodes only the pages it rewrote (a thousand pages' entries
+    /// encoded again took longer than the rest of a one-page update). The object is what
+    /// JSONEncoder writes for `{version, pages}` with sorted keys.
+    static func script(encoded entries: [Data]) -> Data {
+        var out = Data("window.\(globalName) = {\"pages\":[".utf8)
+        for (i, entry) in entries.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(entry)
+        }
+        out.append(contentsOf: Array("],\"version\":1};\n".utf8))
+        return out
     }
 
     /// Site-relative paths of the pages, sorted so the index is the same from build to build.

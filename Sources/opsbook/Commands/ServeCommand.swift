@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...65535).contains(port) else { throw ExitStatus.usage("--port \(port) is not a port number") }
         let build = SiteBuild(common: common, out: out, search: true, run: run.settings)
-        let first = try build.build(initialSource(build))
+        let first = try build.build(.serving(build.outURL, runChecks: checks, targets: run.target))
         let options = Pipeline.BuildOptions(run: run.settings, strict: common.strict, search: true)
         let root = common.rootURL
         let session = try Stages.library { try Pipeline.SiteSession(root: root, out: out, after: first, options: options) }
@@ -44,16 +44,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         print("opsbook: serving \(build.outURL.path) at http://127.0.0.1:\(port)/ (Ctrl-C to stop)")
         server.serve(listener)
-    }
-
-    private func initialSource(_ build: SiteBuild) -> Pipeline.VerdictSource {
-        if checks { return .run(targets: run.target) }
-        let last = build.outURL.appendingPathComponent("results.json")
-        // Read into memory before the build replaces the file.
-        if let data = try? Data(contentsOf: last), let earlier = try? ResultsFile.read(data), !earlier.checks.isEmpty {
-            return .given(earlier.checks, target: earlier.target, started: earlier.started, finished: earlier.finished)
-        }
-        return .none
     }
 }
 
