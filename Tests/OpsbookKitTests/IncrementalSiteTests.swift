@@ -245,6 +245,28 @@ final class IncrementalSiteTests: XCTestCase {
         try assertSameAsFullBuild(root)
     }
 
+    func testDeletingAPageAnotherLinksToStopsLikeAFullBuild() throws {
+        var (root, session) = try served()
+        try write(Self.book["content/runbooks/restart.md"]! + "\n見[磁碟](disk-full.md)。\n", "content/runbooks/restart.md", in: root)
+        XCTAssertEqual(try session.update(["content/runbooks/restart.md"]).kind, .pages)
+        try assertSameAsFullBuild(root)
+        // The link is on a page that did not change: only linting every page's links finds it.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/runbooks/disk-full.md"))
+        let stopped = try session.update(["content/runbooks/disk-full.md"])
+        XCTAssertEqual(stopped.kind, .stopped)
+        XCTAssertEqual(stopped.diagnostics.map(\.code), ["link.broken"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/runbooks/disk-full.html").path))
+    }
+
+    /// An update lints the changed pages with the per-page rules and the whole handbook with the
+    /// rest (`UpdateLint`): a new lint rule must be put in one of its lists.
+    func testEveryLintRuleHasItsPlaceInAnUpdate() {
+        let name = { (rule: any LintRule) in String(describing: type(of: rule)) }
+        let placed = (UpdateLint.acrossPages + UpdateLint.perBlock + UpdateLint.links).map(name)
+        XCTAssertEqual(Set(Linter.defaultRules.map(name)), Set(placed))
+        XCTAssertEqual(placed.count, Set(placed).count)
+    }
+
     func testAContentFileIsCopiedAndRemoved() throws {
         var (root, session) = try served()
         try write("still not a png", "content/phases/diagram.png", in: root)

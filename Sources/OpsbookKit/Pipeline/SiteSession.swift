@@ -86,17 +86,27 @@ extension Pipeline {
         // MARK: Page by page
 
         private mutating func updatePages(_ plan: ChangePlan, changes: Set<String>) throws -> SiteUpdate {
-            let (handbook, loadProblems) = reload(plan.pages)
+            // git runs as a process of its own while the page is read, linted and judged.
+            let revision = Mutex<HandbookRevision?>(nil)
+            let reading = DispatchGroup()
+            DispatchQueue.global().async(group: reading) { [root] in
+                let read = HandbookRevision.read(root: root)
+                revision.withLock { $0 = read }
+            }
+            let (handbook, loadProblems, addedOrRemoved) = reload(plan.pages)
             let (attestations, attestationProblems) = ChecksFolder(root: root).loadAttestations(for: handbook)
-            let diagnostics = loadProblems + Linter().lint(handbook) + attestationProblems
+            let lint = UpdateLint.lint(handbook, changed: plan.pages, filesAddedOrRemoved: addedOrRemoved || !plan.files.isEmpty)
+            let diagnostics = loadProblems + lint + attestationProblems
             if Pipeline.stops(diagnostics, strict: options.strict) {
+                reading.wait()
                 pending = changes
                 let stopping = diagnostics.filter { $0.severity == .error || (options.strict && $0.severity == .warning) }
                 return SiteUpdate(kind: .stopped, changes: changes.sorted(), written: [], pages: state.handbook.pages.count,
                                   diagnostics: Self.unique(Self.about(plan.pages, diagnostics) + stopping))
             }
             var results = kept.results(for: handbook, attestations: attestations, today: state.today)
-            results.handbookRevision = HandbookRevision.read(root: root)
+            reading.wait()
+            results.handbookRevision = revision.withLock { $0 }
             var next = state.replacing(handbook, results: results, reloaded: plan.pages)
             let written: [String]
             do {
@@ -114,25 +124,33 @@ extension Pipeline {
                               diagnostics: Self.about(plan.pages, diagnostics))
         }
 
-        /// The handbook with `paths` read again (or removed when gone), in navigation order,
-        /// and the problems found reading them.
-        private func reload(_ paths: Set<String>) -> (Handbook, [Diagnostic]) {
-            var pages = Dictionary(state.handbook.pages.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        /// The handbook with `paths` read again (or removed when gone), in navigation order; the
+        /// problems found reading them; whether a page was added or removed.
+        private func reload(_ paths: Set<String>) -> (Handbook, [Diagnostic], Bool) {
+            var changed: [String: Page] = [:]
             var problems: [Diagnostic] = []
             let loader = HandbookLoader(root: root)
             let content = root.appendingPathComponent("content")
-            for path in paths.sorted() {
-                guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
-                    pages[path] = nil
-                    continue
-                }
+            for path in paths.sorted() where FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) {
                 let (page, pageProblems) = loader.loadPage(String(path.dropFirst("content/".count)), in: content)
-                pages[path] = page
+                changed[path] = page
                 problems += pageProblems
             }
+            let old = state.handbook.pages
+            // The usual edit: the same pages, none with a new `order:`. The navigation order
+            // depends on nothing else, so each page keeps its place; no sort.
+            let samePlaces = paths.allSatisfy { path in
+                guard let new = changed[path] else { return false }
+                return old.first { $0.path == path }.map { $0.frontMatter.order == new.frontMatter.order } ?? false
+            }
+            if samePlaces {
+                return (Handbook(root: state.handbook.root, pages: old.map { changed[$0.path] ?? $0 }), problems, false)
+            }
+            var pages = Dictionary(old.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+            for path in paths { pages[path] = changed[path] }
             // The loader lists files sorted by path before ordering them: the same input order.
             let ordered = NavigationOrder.sort(pages.values.sorted { $0.path < $1.path })
-            return (Handbook(root: state.handbook.root, pages: ordered), problems)
+            return (Handbook(root: state.handbook.root, pages: ordered), problems, pages.count != old.count || paths.contains { changed[$0] == nil })
         }
 
         private static func about(_ paths: Set<String>, _ diagnostics: [Diagnostic]) -> [Diagnostic] {
