@@ -130,6 +130,29 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(results.map(\.status), [.passed, .failed, .passed, .failed, .passed, .failed])
     }
 
+    /// `--jobs 3`: three checks in flight, never a fourth. Each check leaves a token while it
+    /// runs, waits (up to 3 s) until it sees three, and notes how many it saw; a runner that
+    /// ignored the bound would let a check see more, one that ran them one by one would see one.
+    func testAtMostJobsChecksRunAtOnce() throws {
+        let shared = FileManager.default.temporaryDirectory.appendingPathComponent("opsbook-jobs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: shared.appendingPathComponent("live"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: shared) }
+        let body = """
+            touch "$SHARED/live/$$"
+            for i in $(seq 60); do [ "$(ls "$SHARED/live" | wc -l)" -ge 3 ] && break; sleep 0.05; done
+            ls "$SHARED/live" | wc -l >> "$SHARED/seen"
+            rm "$SHARED/live/$$"
+            """
+        let checks = (0..<9).map { check(body, "check j\($0)") }
+        let results = try run(checks, env: ["SHARED": shared.path], jobs: 3)
+        XCTAssertEqual(results.map(\.status), Array(repeating: .passed, count: 9), results.compactMap(\.reason).joined())
+        let seen = try String(contentsOf: shared.appendingPathComponent("seen"), encoding: .utf8)
+            .split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        XCTAssertEqual(seen.count, 9)
+        XCTAssertEqual(seen.max(), 3, "never more than --jobs checks at once: \(seen)")
+        XCTAssertEqual(seen.first, 3, "the first three ran side by side: \(seen)")
+    }
+
     func testTargetEnvironment() throws {
         let r = try run([check("$ echo $NAMESPACE\nstg")], target: RunTarget(name: "stg", env: ["NAMESPACE": "stg"]))[0]
         XCTAssertEqual(r.status, .passed)

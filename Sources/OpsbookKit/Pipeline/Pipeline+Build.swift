@@ -55,7 +55,7 @@ extension Pipeline {
     /// Load, lint, decide, render: what `build` does, and what `serve` repeats on every change.
     /// `out` is relative to `root` unless absolute.
     public static func build(root: URL, out: String, verdicts source: VerdictSource, options: BuildOptions,
-                             progress: any PipelineProgress = SilentProgress()) throws -> BuildOutcome {
+                             progress: any PipelineProgress = SilentProgress()) async throws -> BuildOutcome {
         let root = folder(root), base = folder(options.base)
         // Before anything runs or is written: a refused --out touches nothing.
         let outURL = try guarded { try OutputPath.siteFolder(out, root: root) }
@@ -81,7 +81,7 @@ extension Pipeline {
         // Read before the run, like `check`: an edit committed while checks run is not the
         // handbook they ran from.
         let revision = HandbookRevision.read(root: root)
-        var runs = try decide(handbook, source, root: root, setups: setups, attestations: attestationFile.0,
+        var runs = try await decide(handbook, source, root: root, setups: setups, attestations: attestationFile.0,
                               settings: options.run, progress: progress)
         for i in runs.indices { runs[i].results.handbookRevision = revision }
         if case .run = source {
@@ -108,7 +108,7 @@ extension Pipeline {
 
     private static func decide(_ handbook: Handbook, _ source: VerdictSource, root: URL, setups: [RunSetup],
                                attestations: [Attestation], settings: RunSettings,
-                               progress: any PipelineProgress) throws -> [TargetRun] {
+                               progress: any PipelineProgress) async throws -> [TargetRun] {
         let today = Day.today()
         func judged(_ checks: [CheckResult]?, target: String?, started: Date?, finished: Date?) -> Results {
             Results(handbook: handbook, checks: checks, attestations: attestations, target: target,
@@ -123,7 +123,7 @@ extension Pipeline {
         case .none:
             return [bare(judged(nil, target: nil, started: nil, finished: nil))]
         case .run:
-            return try runTargets(handbook.checks, setups: setups, root: root, settings: settings, progress: progress) { setup, checks, started, finished in
+            return try await runTargets(handbook.checks, setups: setups, root: root, settings: settings, progress: progress) { setup, checks, started, finished in
                 Results(handbook: handbook, checks: checks, attestations: setup.attestations, target: setup.target.name,
                         started: started, finished: finished, today: today)
             }

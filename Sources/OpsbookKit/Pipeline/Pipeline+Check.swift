@@ -45,7 +45,7 @@ extension Pipeline {
     /// runs the selected checks against every target side by side, writes the reports and
     /// records asked for, and returns each target's results.
     public static func check(root: URL, targets: String?, options: CheckOptions,
-                             progress: any PipelineProgress = SilentProgress()) throws -> CheckOutcome {
+                             progress: any PipelineProgress = SilentProgress()) async throws -> CheckOutcome {
         let root = folder(root), base = folder(options.base)
         let (handbook, lint) = try loadAndLint(root)
         let setups = try setUpRuns(handbook, root: root, spec: targets)
@@ -68,7 +68,7 @@ extension Pipeline {
         let selected = try select(handbook.checks, page: options.page, only: options.only)
         let judged = handbook.restricted(to: selected, page: options.page)
         let revision = HandbookRevision.read(root: root)
-        let runs = try runTargets(selected, setups: setups, root: root, settings: options.run, progress: progress) { setup, checks, started, finished in
+        let runs = try await runTargets(selected, setups: setups, root: root, settings: options.run, progress: progress) { setup, checks, started, finished in
             var results = Results(handbook: judged, checks: checks, attestations: setup.attestations, target: setup.target.name,
                                   started: started, finished: finished, today: Day.today())
             results.handbookRevision = revision
@@ -81,6 +81,13 @@ extension Pipeline {
         }
         try keepRecords(runs, handbook: handbook, fleet: options.fleet, base: base)
         return CheckOutcome(diagnostics: diagnostics, runs: runs, stopped: false)
+    }
+
+    /// `check` for synchronous callers on a thread of their own (tests); never from async code.
+    @available(*, noasync, message: "await check(root:targets:options:progress:) instead")
+    public static func check(root: URL, targets: String?, options: CheckOptions,
+                             progress: any PipelineProgress = SilentProgress()) throws -> CheckOutcome {
+        try Blocking.wait { try await check(root: root, targets: targets, options: options, progress: progress) }
     }
 
     static func select(_ checks: [CheckBlock], page: String?, only: [String]?) throws -> [CheckBlock] {

@@ -16,7 +16,7 @@ extension Pipeline {
     /// Runs every check against a real target and writes what the recorded programs answered as
     /// fixtures into `checks/fixtures/<into>`, replacing that folder only once all is written.
     public static func record(root: URL, target: String?, into: String, options: RunSettings, strict: Bool = false,
-                              progress: any PipelineProgress = SilentProgress()) throws -> RecordOutcome {
+                              progress: any PipelineProgress = SilentProgress()) async throws -> RecordOutcome {
         let root = folder(root)
         guard into.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._-]*/) != nil else {
             throw PipelineError.usage("--into \(into): use a plain folder name such as demo or lab")
@@ -37,7 +37,7 @@ extension Pipeline {
         runner.mode = .record
         progress.started(total: handbook.checks.count, target: setup.target.name)
         let started = Date()
-        let checkResults = try runner.run(handbook.checks, progress: { r, d, t in progress.finished(r, done: d, total: t) }) { calls in
+        let checkResults = try await runner.run(handbook.checks, progress: { r, d, t in progress.finished(r, done: d, total: t) }) { calls in
             Interrupts.checkpoint()  // an interrupted recording writes nothing
             try replace(folder) { staging in
                 let header = "recorded by `opsbook record --target \(setup.target.name)` on \(ResultsFile.timestamp(Date())); edit freely"
@@ -48,6 +48,13 @@ extension Pipeline {
         let results = Results(handbook: handbook, checks: checkResults, attestations: setup.attestations,
                               target: setup.target.name, started: started, finished: Date(), today: Day.today())
         return RecordOutcome(diagnostics: diagnostics, results: results, stopped: false, folder: folder)
+    }
+
+    /// `record` for synchronous callers on a thread of their own (tests); never from async code.
+    @available(*, noasync, message: "await record(root:target:into:options:strict:progress:) instead")
+    public static func record(root: URL, target: String?, into: String, options: RunSettings, strict: Bool = false,
+                              progress: any PipelineProgress = SilentProgress()) throws -> RecordOutcome {
+        try Blocking.wait { try await record(root: root, target: target, into: into, options: options, strict: strict, progress: progress) }
     }
 
     /// Writes into a staging folder and swaps it in, so a failed recording leaves the old one.

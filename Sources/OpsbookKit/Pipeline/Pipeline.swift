@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The handbook's pipeline as one call per command: load → lint → read `checks/` → run →
 /// judge → keep records → render. Each entry point returns its results and every diagnostic,
@@ -101,35 +100,43 @@ public enum Pipeline {
     }
 
     static func runChecks(_ checks: [CheckBlock], setup: RunSetup, root: URL, settings: RunSettings,
-                          progress: any PipelineProgress) throws -> [CheckResult] {
+                          progress: any PipelineProgress) async throws -> [CheckResult] {
         var runner = CheckRunner(target: setup.target, root: root, jobs: settings.jobs, allowMutations: settings.allowMutations,
                                  redactor: setup.redactor, executable: settings.executable)
         runner.fixtures = setup.fixtures
         progress.started(total: checks.count, target: setup.target.name)
-        let results = try runner.run(checks) { result, done, total in progress.finished(result, done: done, total: total) }
+        let results = try await runner.run(checks) { result, done, total in progress.finished(result, done: done, total: total) }
         Interrupts.checkpoint()  // checks killed by an interrupt are not results
         progress.ended(target: setup.target.name)
         return results
     }
 
-    /// Runs the checks once per target, targets side by side, sharing `jobs` among them.
+    /// Runs the checks once per target, targets side by side (one child task each), sharing
+    /// `jobs` among them. Every target runs to its end; the first target's error (in the order
+    /// asked for) is thrown.
     static func runTargets(_ checks: [CheckBlock], setups: [RunSetup], root: URL, settings: RunSettings,
                            progress: any PipelineProgress,
-                           judge: @Sendable (RunSetup, [CheckResult], Date, Date) -> Results) throws -> [TargetRun] {
+                           judge: @escaping @Sendable (RunSetup, [CheckResult], Date, Date) -> Results) async throws -> [TargetRun] {
         var perTarget = settings
         perTarget.jobs = TargetSelection.jobsPerTarget(settings.jobs, targets: setups.count)
-        let outcomes = Mutex<[Int: Result<TargetRun, Error>]>([:])
         let settings = perTarget
-        DispatchQueue.concurrentPerform(iterations: setups.count) { i in
-            let setup = setups[i]
-            let started = Date()
-            let outcome = Result {
-                let checked = try runChecks(checks, setup: setup, root: root, settings: settings, progress: progress)
-                return TargetRun(setup: setup, results: judge(setup, checked, started, Date()))
+        let outcomes = await withTaskGroup(of: (Int, Result<TargetRun, Error>).self) { group in
+            for (i, setup) in setups.enumerated() {
+                group.addTask {
+                    let started = Date()
+                    do {
+                        let checked = try await runChecks(checks, setup: setup, root: root, settings: settings, progress: progress)
+                        return (i, .success(TargetRun(setup: setup, results: judge(setup, checked, started, Date()))))
+                    } catch {
+                        return (i, .failure(error))
+                    }
+                }
             }
-            outcomes.withLock { $0[i] = outcome }
+            var all: [Int: Result<TargetRun, Error>] = [:]
+            for await (i, outcome) in group { all[i] = outcome }
+            return all
         }
-        let runs = try outcomes.withLock { all in try setups.indices.map { try all[$0]!.get() } }
+        let runs = try setups.indices.map { try outcomes[$0]!.get() }
         progress.ran(runs)
         return runs
     }
@@ -179,5 +186,15 @@ public enum Pipeline {
         } catch {
             throw PipelineError.usage("--history \(folder): \(error)")
         }
+    }
+}
+
+extension Pipeline {
+    /// `build` for synchronous callers on a thread of their own (tests, `serve`'s watcher);
+    /// never from async code.
+    @available(*, noasync, message: "await build(root:out:verdicts:options:progress:) instead")
+    public static func build(root: URL, out: String, verdicts source: VerdictSource, options: BuildOptions,
+                             progress: any PipelineProgress = SilentProgress()) throws -> BuildOutcome {
+        try Blocking.wait { try await build(root: root, out: out, verdicts: source, options: options, progress: progress) }
     }
 }

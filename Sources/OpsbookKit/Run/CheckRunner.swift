@@ -1,8 +1,8 @@
 import Foundation
 
-/// Runs check blocks and judges them. Blocks run in parallel (`jobs` at a time) on their own
-/// threads, since each one mostly waits on a child process; results come back in handbook order
-/// whatever the finishing order.
+/// Runs check blocks and judges them. Blocks run in parallel (`jobs` at a time, a task group),
+/// each on a thread of its own since each one mostly waits on a child process; results come
+/// back in handbook order whatever the finishing order.
 public struct CheckRunner: Sendable {
     public var target: RunTarget
     public var root: URL
@@ -37,41 +37,71 @@ public struct CheckRunner: Sendable {
         self.executable = executable
     }
 
-    public func run(_ checks: [CheckBlock], progress: @escaping @Sendable (CheckResult, Int, Int) -> Void = { _, _, _ in }) throws -> [CheckResult] {
-        try run(checks, progress: progress, collect: { _ in })
+    public func run(_ checks: [CheckBlock], progress: @escaping @Sendable (CheckResult, Int, Int) -> Void = { _, _, _ in }) async throws -> [CheckResult] {
+        try await run(checks, progress: progress, collect: { _ in })
     }
 
     /// Runs and, before the workspace is removed, hands each check's recorded calls to `collect`
     /// (record mode only; in handbook order).
     public func run(_ checks: [CheckBlock], progress: @escaping @Sendable (CheckResult, Int, Int) -> Void,
-                    collect: ([(id: String, calls: [FixtureCall])]) throws -> Void) throws -> [CheckResult] {
+                    collect: ([(id: String, calls: [FixtureCall])]) throws -> Void) async throws -> [CheckResult] {
         let workspace = try Workspace(runner: self)
         defer { workspace.remove() }
-        let results = try runAll(checks, workspace: workspace, progress: progress)
+        let results = await runAll(checks, workspace: workspace, progress: progress)
+        // A cancelled run stopped starting checks: what it has is not the handbook's results.
+        try Task.checkCancellation()
         if mode == .record {
             try collect(checks.map { ($0.id, FixtureRecorder.calls(in: workspace.recordLog(for: $0.id))) })
         }
         return results
     }
 
+    /// For synchronous callers on a thread of their own (tests, `serve`'s watcher): runs
+    /// `run(_:progress:)` and blocks until it is done. Never from async code: the compiler refuses
+    /// it there (`noasync`), since a blocked thread of the cooperative pool is one fewer to run on.
+    @available(*, noasync, message: "await run(_:progress:) instead")
+    public func run(_ checks: [CheckBlock], progress: @escaping @Sendable (CheckResult, Int, Int) -> Void = { _, _, _ in }) throws -> [CheckResult] {
+        try Blocking.wait { try await self.run(checks, progress: progress) }
+    }
+
+    /// A task group with at most `jobs` checks in flight; a new one starts as one finishes.
+    /// Results come back in handbook order whatever the finishing order; `progress` is called
+    /// from this task only, one result at a time.
     private func runAll(_ checks: [CheckBlock], workspace: Workspace,
-                        progress: @escaping @Sendable (CheckResult, Int, Int) -> Void) throws -> [CheckResult] {
-        let results = ResultSlots(count: checks.count)
-        let queue = WorkQueue(count: checks.count)
-        let group = DispatchGroup()
-        for _ in 0..<min(jobs, max(1, checks.count)) {
-            group.enter()
+                        progress: @escaping @Sendable (CheckResult, Int, Int) -> Void) async -> [CheckResult] {
+        await withTaskGroup(of: (Int, CheckResult).self) { group in
+            var slots = [CheckResult?](repeating: nil, count: checks.count)
+            var next = 0, done = 0
+            func startNext() {
+                // Cancelled (the caller's task, not an interrupt: that ends the process): no new check.
+                guard next < checks.count, !Task.isCancelled else { return }
+                let i = next, check = checks[i]
+                next += 1
+                group.addTask { (i, await runOnOwnThread(check, workspace: workspace)) }
+            }
+            for _ in 0..<jobs { startNext() }
+            while let (i, result) = await group.next() {
+                slots[i] = result
+                done += 1
+                progress(result, done, checks.count)
+                startNext()
+            }
+            return slots.compactMap { $0 }
+        }
+    }
+
+    /// A check blocks: `posix_spawn`, `waitpid`, reading its pipe, sleeping between retries.
+    /// Swift's cooperative pool has one thread per core (two here), and a blocked pool thread
+    /// stalls every task queued behind it, so the blocking part runs on a thread of its own and
+    /// the task waits for it without holding a pool thread (a checked continuation, resumed once
+    /// by that thread). Interrupts do not go through the task: the signal thread kills every
+    /// running check's process tree (`LiveShells.killAll`) and ends the process.
+    private func runOnOwnThread(_ check: CheckBlock, workspace: Workspace) async -> CheckResult {
+        await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                while let i = queue.next() {
-                    let result = runOne(checks[i], workspace: workspace)
-                    let done = results.set(i, result)
-                    progress(result, done, checks.count)
-                }
-                group.leave()
+                continuation.resume(returning: runOne(check, workspace: workspace))
             }
         }
-        group.wait()
-        return results.all
     }
 
     /// Decides whether a block may run, then runs it with its retries.
@@ -119,33 +149,4 @@ public struct CheckRunner: Sendable {
         return nil
     }
 
-}
-
-/// Hands out indices to worker threads.
-final class WorkQueue: @unchecked Sendable {
-    private var nextIndex = 0
-    private let count: Int
-    private let lock = NSLock()
-    init(count: Int) { self.count = count }
-    func next() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        defer { nextIndex += 1 }
-        return nextIndex
-    }
-}
-
-/// Results by handbook index, filled from worker threads.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [CheckResult?]
-    private var filled = 0
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: CheckResult) -> Int {
-        lock.lock(); defer { lock.unlock() }
-        slots[i] = r
-        filled += 1
-        return filled
-    }
-    var all: [CheckResult] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
 }

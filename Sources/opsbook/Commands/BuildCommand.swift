@@ -24,7 +24,7 @@ struct BuildCommand: AsyncParsableCommand {
         var build = SiteBuild(common: common, out: out, search: !noSearch)
         build.run = run.settings
         build.fleet = fleet.records
-        let outcome = try build.build(source)
+        let outcome = try await build.build(source)
         throw ExitStatus.code(diagnostics: outcome.diagnostics + outcome.siteDiagnostics, strict: common.strict,
                               anyFailure: outcome.anyFailure)
     }
@@ -42,12 +42,27 @@ struct SiteBuild {
     var outURL: URL { URL(fileURLWithPath: out, relativeTo: common.rootURL).standardizedFileURL }
 
     /// Throws an exit status when the handbook has errors; the old site then stays as it was.
+    func build(_ source: Pipeline.VerdictSource) async throws -> BuildOutcome {
+        let options = Pipeline.BuildOptions(run: run, strict: common.strict, search: search, fleet: fleet)
+        let outcome = try await Stages.library {
+            try await Pipeline.build(root: common.rootURL, out: out, verdicts: source, options: options,
+                                     progress: ProgressReporter(format: common.format, quiet: common.quiet))
+        }
+        return try show(outcome, source)
+    }
+
+    /// `build` for `serve`'s watcher thread (a thread of its own, not the cooperative pool).
+    @available(*, noasync, message: "await build(_:) instead")
     func build(_ source: Pipeline.VerdictSource) throws -> BuildOutcome {
         let options = Pipeline.BuildOptions(run: run, strict: common.strict, search: search, fleet: fleet)
         let outcome = try Stages.library {
             try Pipeline.build(root: common.rootURL, out: out, verdicts: source, options: options,
                                progress: ProgressReporter(format: common.format, quiet: common.quiet))
         }
+        return try show(outcome, source)
+    }
+
+    private func show(_ outcome: BuildOutcome, _ source: Pipeline.VerdictSource) throws -> BuildOutcome {
         if outcome.stopped { throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict) }
         DiagnosticPrinter(format: common.format).print(outcome.siteDiagnostics)
         if case .run = source { Stages.printSummaries(outcome.runs, format: common.format, quiet: common.quiet) }

@@ -24,8 +24,8 @@ struct CheckCommand: AsyncParsableCommand {
                                             only: only.map { $0.split(separator: ",").map(String.init) },
                                             json: json, junit: junit, fleet: fleet.records)
         let progress = ProgressReporter(format: common.format, summariesWhenRan: true, quiet: common.quiet)
-        let outcome = try Stages.library {
-            try Pipeline.check(root: common.rootURL, targets: run.target, options: options, progress: progress)
+        let outcome = try await Stages.library {
+            try await Pipeline.check(root: common.rootURL, targets: run.target, options: options, progress: progress)
         }
         throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict, anyFailure: outcome.anyFailure)
     }

@@ -15,8 +15,8 @@ struct RecordCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reporter = ProgressReporter(format: common.format, quiet: common.quiet)
-        let outcome = try Stages.library {
-            try Pipeline.record(root: common.rootURL, target: run.target, into: into, options: run.settings,
+        let outcome = try await Stages.library {
+            try await Pipeline.record(root: common.rootURL, target: run.target, into: into, options: run.settings,
                                 strict: common.strict, progress: reporter)
         }
         guard let results = outcome.results, !outcome.stopped else {

@@ -33,6 +33,18 @@ enum Stages {
         }
     }
 
+    /// `library` for the async entry points (`check`, `record`, `build`): awaited, so the pipeline
+    /// never blocks a thread of the cooperative pool.
+    static func library<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PipelineError {
+            DiagnosticPrinter(format: .text).print(error.diagnostics)
+            if error.isUsage { throw ExitStatus.usage(error.message) }
+            throw error
+        }
+    }
+
     /// The terminal summary, grouped by target when there are several.
     static func printSummaries(_ runs: [TargetRun], format: DiagnosticPrinter.Format, quiet: Bool = false) {
         for run in runs {

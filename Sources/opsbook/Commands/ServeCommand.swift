@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard (1...65535).contains(port) else { throw ExitStatus.usage("--port \(port) is not a port number") }
         let build = SiteBuild(common: common, out: out, search: true, run: run.settings)
-        let first = try build.build(.serving(build.outURL, runChecks: checks, targets: run.target))
+        let first = try await build.build(.serving(build.outURL, runChecks: checks, targets: run.target))
         let options = Pipeline.BuildOptions(run: run.settings, strict: common.strict, search: true)
         let root = common.rootURL
         let session = try Stages.library { try Pipeline.SiteSession(root: root, out: out, after: first, options: options) }
