@@ -1,13 +1,14 @@
 import Foundation
+import Synchronization
 import OpsbookKit
 
 /// Progress while checks run: a live line on a terminal, one plain line per check on a pipe or in
-/// CI. Called from worker threads, so it locks.
-final class ProgressReporter: @unchecked Sendable {
+/// CI. Called from several tasks at once (targets run side by side), so the failure count and
+/// the line written with it are under one `Mutex`.
+final class ProgressReporter: Sendable {
     private let live = isatty(1) != 0 && ProcessInfo.processInfo.environment["CI"] == nil
     private let color = Terminal.stdoutIsColorTTY
-    private let lock = NSLock()
-    private var failures = 0
+    private let failures = Mutex(0)
     /// How the problems found before a run are printed.
     private let format: DiagnosticPrinter.Format
     /// `check` prints the summaries as soon as every target has run, before reports are written.
@@ -26,13 +27,14 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     func finished(_ r: CheckResult, done: Int, total: Int) {
-        lock.lock(); defer { lock.unlock() }
-        if Interrupts.isStopping { return }  // killed by the interrupt, not failed
-        if r.status.isFailure { failures += 1 }
-        if live {
-            write("\r\u{1B}[2K[\(done)/\(total)] \(failures) failing · \(r.id)")
-        } else {
-            write("\(paint(r.status)) \(r.id) (\(r.page):\(r.line), \(r.durationMilliseconds) ms)\n")
+        failures.withLock { failures in
+            if Interrupts.isStopping { return }  // killed by the interrupt, not failed
+            if r.status.isFailure { failures += 1 }
+            if live {
+                write("\r\u{1B}[2K[\(done)/\(total)] \(failures) failing · \(r.id)")
+            } else {
+                write("\(paint(r.status)) \(r.id) (\(r.page):\(r.line), \(r.durationMilliseconds) ms)\n")
+            }
         }
     }
 

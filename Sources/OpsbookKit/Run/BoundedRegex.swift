@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Regular expressions that cannot hang opsbook (issue #12). `(a+)+$` against 31 `a`s and a `!`
 /// backtracks for minutes in any backtracking engine, Swift's `Regex` included, and Swift's
@@ -7,8 +8,8 @@ import Foundation
 /// so every match of an author's or a `redact.yaml` pattern runs against a `MatchBudget`, and
 /// running out of it is a clear error instead of a hang. Patterns use ICU syntax (what
 /// `NSRegularExpression` documents); the built-in redaction rules, written by us, stay on `Regex`.
-public struct BoundedRegex: @unchecked Sendable {
-    // NSRegularExpression is immutable after creation and documented as thread-safe.
+public struct BoundedRegex: Sendable {
+    // NSRegularExpression is immutable after creation, thread-safe, and declared Sendable.
     public let pattern: String
     let regex: NSRegularExpression
     /// The same pattern anchored at both ends, for whole-line matching.
@@ -98,18 +99,17 @@ public final class MatchBudget {
 
 /// Compiled patterns, shared across threads: a `retry=` check or a long transcript would
 /// otherwise compile the same regex for every line.
-final class RegexCache: @unchecked Sendable {
+final class RegexCache: Sendable {
     static let shared = RegexCache()
-    private var cache: [String: BoundedRegex?] = [:]
-    private let lock = NSLock()
+    private let cache = Mutex<[String: BoundedRegex?]>([:])
 
     func regex(_ pattern: String) -> BoundedRegex? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let hit = cache[pattern] { return hit }
-        let compiled = try? BoundedRegex(pattern)
-        cache[pattern] = compiled
-        return compiled
+        cache.withLock { cache in
+            if let hit = cache[pattern] { return hit }
+            let compiled = try? BoundedRegex(pattern)
+            cache[pattern] = compiled
+            return compiled
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The recording side of fixtures: what `opsbook fixture-record PROGRAM ARGS…` does when a check
 /// calls a recorded program during `opsbook record`, and how the calls become fixture files.
@@ -27,25 +28,28 @@ public enum FixtureRecorder {
             FileHandle.standardError.write(Data("opsbook: cannot run \(real): \(error)\n".utf8))
             return 126
         }
-        // Feed stdin and drain both pipes at once so neither side can block the other.
+        // Feed stdin and drain both pipes at once so neither side can block the other: stdin and
+        // stderr on threads of their own, stdout here. This is the stand-in process's synchronous
+        // `main`, no async code, so waiting for the two blocks here is fine.
         let group = DispatchGroup()
-        let stdoutBox = DataBox(), stderrBox = DataBox()
+        let stderrBox = Captured()
         // A program that does not read its input closes the pipe: that is EPIPE, not a crash.
         signal(SIGPIPE, SIG_IGN)
         DispatchQueue.global().async(group: group) {
             try? input.fileHandleForWriting.write(contentsOf: stdin)
             try? input.fileHandleForWriting.close()
         }
-        DispatchQueue.global().async(group: group) { stdoutBox.data = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { stderrBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { stderrBox.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let stderr = stderrBox.data
         p.waitUntilExit()
-        FileHandle.standardOutput.write(stdoutBox.data)
-        FileHandle.standardError.write(stderrBox.data)
+        FileHandle.standardOutput.write(stdout)
+        FileHandle.standardError.write(stderr)
         let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
         let call = redacted(FixtureCall(call: argv, check: check, stdin: stdin.isEmpty ? nil : String(decoding: stdin, as: UTF8.self),
-                                        exit: Int(status), stdout: String(decoding: stdoutBox.data, as: UTF8.self),
-                                        stderr: String(decoding: stderrBox.data, as: UTF8.self)), by: redactor)
+                                        exit: Int(status), stdout: String(decoding: stdout, as: UTF8.self),
+                                        stderr: String(decoding: stderr, as: UTF8.self)), by: redactor)
         if var line = try? JSONEncoder().encode(call) {
             line.append(0x0A)
             append(line, to: log)
@@ -97,7 +101,12 @@ public enum FixtureRecorder {
     }
 }
 
-private final class DataBox: @unchecked Sendable { var data = Data() }
+/// Bytes one thread reads and another takes once it is done.
+private final class Captured: Sendable {
+    private let bytes = Mutex(Data())
+    func set(_ data: Data) { bytes.withLock { $0 = data } }
+    var data: Data { bytes.withLock { $0 } }
+}
 
 /// Writes fixture calls as plain, hand-editable YAML: multi-line output as block literals.
 enum FixtureYAML {

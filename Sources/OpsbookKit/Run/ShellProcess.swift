@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -158,28 +159,34 @@ extension ShellProcess {
     }()
 }
 
-/// Reads a pipe to EOF on its own thread, keeping at most `limit` bytes (the newest).
-private final class PipeReader: @unchecked Sendable {
+/// Reads a pipe to EOF on its own thread, keeping at most `limit` bytes (the newest). The bytes
+/// live in the thread's own variables while it reads and are handed over once, under a `Mutex`,
+/// when it ends (`done`).
+private final class PipeReader: Sendable {
     let fd: Int32
     let limit: Int
     let done = DispatchSemaphore(value: 0)
-    private(set) var data = Data()
-    private(set) var truncated = false
-    private var wake: [Int32] = [-1, -1]
+    private let result = Mutex<(data: Data, truncated: Bool)>((Data(), false))
+    private let wake: (read: Int32, write: Int32)
 
     init(fd: Int32, limit: Int) {
         self.fd = fd
         self.limit = limit
-        if let fds = CloseOnExecPipe.make() { wake = [fds.read, fds.write] }
+        wake = CloseOnExecPipe.make() ?? (-1, -1)
     }
 
     deinit {
-        close(wake[0]); close(wake[1])
+        close(wake.read); close(wake.write)
     }
+
+    /// What was read; call after `done`.
+    var data: Data { result.withLock { $0.data } }
+    var truncated: Bool { result.withLock { $0.truncated } }
 
     func start() {
         Thread.detachNewThread { [self] in
-            loop()
+            let read = loop()
+            result.withLock { $0 = read }
             done.signal()
         }
     }
@@ -187,32 +194,34 @@ private final class PipeReader: @unchecked Sendable {
     /// Makes the reader give up even though the pipe is still open.
     func stop() {
         var byte: UInt8 = 1
-        _ = write(wake[1], &byte, 1)
+        _ = write(wake.write, &byte, 1)
     }
 
-    private func loop() {
+    private func loop() -> (data: Data, truncated: Bool) {
+        var data = Data(), truncated = false
         var buffer = [UInt8](repeating: 0, count: 65536)
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
         while true {
             let ready = poll(&fds, 2, -1)
-            if ready < 0 { if errno == EINTR { continue } else { return } }
-            if fds[1].revents != 0 { return }
+            if ready < 0 { if errno == EINTR { continue } else { break } }
+            if fds[1].revents != 0 { break }
             let n = read(fd, &buffer, buffer.count)
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
+            if n <= 0 { break }
             data.append(buffer, count: n)
             if data.count > limit {
                 data.removeFirst(data.count - limit)
                 truncated = true
             }
         }
+        return (data, truncated)
     }
 }
 
 /// Waits on its own thread until the process has ended, without reaping it (`WNOWAIT`), and
 /// signals; `reap` then collects the status. Until then the zombie keeps the pid (and so the
 /// process group id) from being reused.
-private final class ExitWaiter: @unchecked Sendable {
+private final class ExitWaiter: Sendable {
     let pid: pid_t
     let done = DispatchSemaphore(value: 0)
 

@@ -2,13 +2,16 @@ import Foundation
 
 /// The temporary folder of one run: stand-ins for recorded programs (replay or record), per-check
 /// replay state, scripts, and a fresh empty working folder per attempt. Removed at the end.
-final class Workspace: @unchecked Sendable {
+/// Shared by the checks running side by side: every stored property is a constant of a Sendable
+/// type, so the compiler checks that; the files inside are per check (names carry the id and a
+/// fresh suffix).
+final class Workspace: Sendable {
     let base: URL
     let bin: URL
     /// PATH the checks see: the stand-ins first.
     let path: String
     /// Namespaces and a poisoned environment for a fixture target (FixtureIsolation.swift).
-    private(set) var sandbox: FixtureSandbox?
+    let sandbox: FixtureSandbox?
     private let runner: CheckRunner
 
     init(runner: CheckRunner) throws {
@@ -23,17 +26,21 @@ final class Workspace: @unchecked Sendable {
         }
         let callerPath = runner.baseEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         path = bin.path + ":" + callerPath
-        try writeStandIns(callerPath: callerPath)
+        try Self.writeStandIns(runner: runner, bin: bin, fixtureIndex: base.appendingPathComponent(Self.fixtureIndexName),
+                               workspace: base, callerPath: callerPath)
         if runner.target.isReplay && runner.mode == .run {
             sandbox = try FixtureSandbox(workspace: base, standIns: bin, target: runner.target, executable: runner.executable,
                                          callerPath: callerPath, callerHome: runner.baseEnvironment["HOME"],
                                          namespacesOff: runner.baseEnvironment["OPSBOOK_NO_NAMESPACES"] == "1")
             if let warning = sandbox?.warning { runner.warn(warning) }
+        } else {
+            sandbox = nil
         }
     }
 
     /// The fixture set as JSON, read by every stand-in call (faster than re-reading the YAML).
-    var fixtureIndex: URL { base.appendingPathComponent("fixtures.json") }
+    var fixtureIndex: URL { base.appendingPathComponent(Self.fixtureIndexName) }
+    private static let fixtureIndexName = "fixtures.json"
 
     func remove() {
         try? FileManager.default.removeItem(at: base)
@@ -75,7 +82,8 @@ final class Workspace: @unchecked Sendable {
         Shell.find(shell.rawValue, onPath: callerPath) ?? shell.rawValue
     }
 
-    private func writeStandIns(callerPath: String) throws {
+    private static func writeStandIns(runner: CheckRunner, bin: URL, fixtureIndex: URL, workspace base: URL,
+                                      callerPath: String) throws {
         let target = runner.target
         if runner.mode == .record, let exe = runner.executable {
             for program in target.recorded {
@@ -99,7 +107,7 @@ final class Workspace: @unchecked Sendable {
         }
     }
 
-    private func writeExecutable(_ url: URL, _ text: String) throws {
+    private static func writeExecutable(_ url: URL, _ text: String) throws {
         try Data(text.utf8).write(to: url)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
     }

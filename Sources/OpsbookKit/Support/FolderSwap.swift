@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Builds a folder beside its destination, then swaps it in, so a failed or interrupted build
 /// never leaves half a folder and the previous one stays until the new one is complete.
@@ -78,16 +79,19 @@ public enum FolderSwap {
 /// Temporary and staging folders opsbook has made and not yet removed. An interrupt removes
 /// them all (`Interrupts`); normal code unregisters a folder once it is removed or swapped in.
 public enum TemporaryFolders {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var paths: Set<String> = []
-    nonisolated(unsafe) private static var closed = false
+    private struct Registry {
+        var paths: Set<String> = []
+        /// An interrupt's cleanup has started.
+        var closed = false
+    }
+    private static let registry = Mutex(Registry())
 
     /// After an interrupt's cleanup has started, a new folder is removed at once and the
     /// calling thread parked (see `Interrupts.checkpoint`).
     public static func register(_ url: URL) {
-        let open = lock.withLock { () -> Bool in
-            if closed { return false }
-            paths.insert(url.path)
+        let open = registry.withLock { r -> Bool in
+            if r.closed { return false }
+            r.paths.insert(url.path)
             return true
         }
         if !open {
@@ -95,14 +99,14 @@ public enum TemporaryFolders {
             Interrupts.checkpoint()
         }
     }
-    public static func unregister(_ url: URL) { lock.withLock { _ = paths.remove(url.path) } }
+    public static func unregister(_ url: URL) { registry.withLock { _ = $0.paths.remove(url.path) } }
 
     /// Removes every registered folder; with `closing`, later ones too (on interrupt).
     public static func removeAll(closing: Bool = false) {
-        let all = lock.withLock { () -> Set<String> in
-            let p = paths
-            paths = []
-            if closing { closed = true }
+        let all = registry.withLock { r -> Set<String> in
+            let p = r.paths
+            r.paths = []
+            if closing { r.closed = true }
             return p
         }
         // A worker thread may still be removing its own files inside: retry until gone.

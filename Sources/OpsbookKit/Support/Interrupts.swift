@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,34 +14,33 @@ import Glibc
 /// progress, so an interrupt never lands between moving the old site away and moving the new
 /// one in.
 public enum Interrupts {
-    nonisolated(unsafe) private static var writeEnd: Int32 = -1
+    /// The pipe's write end, read by the signal handler. An `Atomic` because the handler may only
+    /// do async-signal-safe things: a lock-free load is one (a `Mutex` is not: a handler that
+    /// interrupted the lock's holder on the same thread would wait forever). It is stored before
+    /// the handlers are installed, so the handler never sees the global being initialised.
+    private static let writeEnd = Atomic<Int32>(-1)
     private static let swapLock = NSLock()
-    private static let installLock = NSLock()
-    nonisolated(unsafe) private static var installed = false
+    private static let installed = Atomic<Bool>(false)
 
     public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
-    private static let stoppingLock = NSLock()
-    nonisolated(unsafe) private static var stoppingNow = false
+    private static let stoppingNow = Atomic<Bool>(false)
     /// True once an interrupt is being handled: checks killed by it are not reported as failed.
-    public static var isStopping: Bool { stoppingLock.withLock { stoppingNow } }
+    public static var isStopping: Bool { stoppingNow.load(ordering: .acquiring) }
 
     /// Installs the handlers once. Call before anything runs or is written.
     public static func install() {
-        installLock.lock(); defer { installLock.unlock() }
-        guard !installed else { return }
-        installed = true
+        guard installed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
         guard let pair = CloseOnExecPipe.make(flags: O_NONBLOCK) else { return }
-        let fds = [pair.read, pair.write]
         // The read end blocks; only the handler's write must never block.
-        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) & ~O_NONBLOCK)
-        writeEnd = fds[1]
-        let readEnd = fds[0]
+        _ = fcntl(pair.read, F_SETFL, fcntl(pair.read, F_GETFL) & ~O_NONBLOCK)
+        writeEnd.store(pair.write, ordering: .releasing)
+        let readEnd = pair.read
         Thread.detachNewThread { waitAndCleanUp(readEnd) }
         for s in signals {
             signal(s) { number in
                 var byte = UInt8(truncatingIfNeeded: number)
-                _ = write(Interrupts.writeEnd, &byte, 1)
+                _ = write(Interrupts.writeEnd.load(ordering: .acquiring), &byte, 1)
             }
         }
     }
@@ -68,7 +68,7 @@ public enum Interrupts {
             return
         }
         let number = Int32(byte)
-        stoppingLock.withLock { stoppingNow = true }
+        stoppingNow.store(true, ordering: .releasing)
         swapLock.lock()  // never released: the process ends below
         LiveShells.killAll()
         TemporaryFolders.removeAll(closing: true)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,8 @@ import Glibc
 public enum ProcessTree {
     public static let tagVariable = "OPSBOOK_CHECK_TAG"
 
-    nonisolated(unsafe) private static var adopting = false
+    /// Set once by `adoptOrphans` (before any check runs), read by every check's sweep.
+    private static let adopting = Atomic<Bool>(false)
 
     /// Makes this process a child subreaper so orphans of checks become its children. Linux only;
     /// elsewhere a no-op (nets 1 and 2 still apply). Call once, before any check runs.
@@ -38,7 +40,7 @@ public enum ProcessTree {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") else { return }
         let prctl = unsafeBitCast(symbol, to: Prctl.self)
         let PR_SET_CHILD_SUBREAPER: Int32 = 36
-        if prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 { adopting = true }
+        if prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 { adopting.store(true, ordering: .releasing) }
         #endif
     }
 
@@ -74,7 +76,7 @@ public enum ProcessTree {
     /// are killed when no check runs; zombies are reaped. This repeats until the group is empty
     /// and a pass finds nothing (bounded). Without subreaping, `/proc` is scanned for the tag.
     static func sweep(tag: String, group: pid_t, since: UInt64) {
-        guard adopting else {
+        guard adopting.load(ordering: .acquiring) else {
             killTagged(tag, since: since)
             return
         }
@@ -105,7 +107,7 @@ public enum ProcessTree {
     /// On interrupt, once every shell's group is killed: kill every remaining child until none
     /// is left (children of killed ones are reparented here in turn), reaping as it goes.
     static func killAllChildren() {
-        guard adopting else { return }
+        guard adopting.load(ordering: .acquiring) else { return }
         for _ in 0..<100 {
             let mine = children()
             if mine.isEmpty { return }
@@ -230,14 +232,13 @@ public enum ProcessTree {
 /// reaping orphans happen under one lock, so an orphan sweep never reaps a shell whose
 /// `waitpid` belongs to `ShellProcess`.
 public enum LiveShells {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var shells: [pid_t: (tag: String, since: UInt64)] = [:]
+    private static let shells = Mutex<[pid_t: (tag: String, since: UInt64)]>([:])
 
     /// Starts a shell under the lock and notes its tag and start time (read before anything
     /// can reap it, so even a shell that exits at once still has its /proc entry).
-    static func spawn(tag: String, _ start: () throws -> pid_t) rethrows -> (pid: pid_t, since: UInt64) {
+    static func spawn(tag: String, _ start: () throws -> pid_t) throws -> (pid: pid_t, since: UInt64) {
         Interrupts.checkpoint()  // no new check once an interrupt is handled
-        return try lock.withLock {
+        return try shells.withLock { shells in
             let pid = try start()
             let since = ProcessTree.startTicks(of: pid)
             shells[pid] = (tag, since)
@@ -245,20 +246,20 @@ public enum LiveShells {
         }
     }
 
-    static func finished(_ pid: pid_t) { lock.withLock { _ = shells.removeValue(forKey: pid) } }
+    static func finished(_ pid: pid_t) { shells.withLock { _ = $0.removeValue(forKey: pid) } }
 
-    static func withOrphans<T>(among children: [pid_t], _ body: (Set<pid_t>, Bool) -> T) -> T {
-        lock.withLock { body(Set(children.filter { shells[$0] == nil }), shells.isEmpty) }
+    static func withOrphans(among children: [pid_t], _ body: (Set<pid_t>, Bool) -> Bool) -> Bool {
+        shells.withLock { shells in body(Set(children.filter { shells[$0] == nil }), shells.isEmpty) }
     }
 
     /// On interrupt: kill every running shell's group and tagged descendants, then every orphan.
     public static func killAll() {
-        let running = lock.withLock { shells }
+        let running = shells.withLock { $0 }
         for (pid, shell) in running {
             kill(-pid, SIGKILL)
             ProcessTree.killTagged(shell.tag, since: shell.since)
         }
-        lock.withLock { shells = [:] }
+        shells.withLock { $0 = [:] }
         ProcessTree.killAllChildren()
     }
 }
