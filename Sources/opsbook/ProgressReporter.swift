@@ -1,14 +1,13 @@
 import Foundation
-import Synchronization
 import OpsbookKit
 
 /// Progress while checks run: a live line on a terminal, one plain line per check on a pipe or in
 /// CI. Called from several tasks at once (targets run side by side), so the failure count and
-/// the line written with it are under one `Mutex`.
+/// the line written with it are under one lock (`Locked`).
 final class ProgressReporter: Sendable {
     private let live = isatty(1) != 0 && ProcessInfo.processInfo.environment["CI"] == nil
     private let color = Terminal.stdoutIsColorTTY
-    private let failures = Mutex(0)
+    private let failures = Locked(0)
     /// How the problems found before a run are printed.
     private let format: DiagnosticPrinter.Format
     /// `check` prints the summaries as soon as every target has run, before reports are written.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The bridge from synchronous code into the async pipeline, for callers that run on a thread of
 /// their own (XCTest's synchronous tests, `serve`'s watcher thread): starts the work as a task and
@@ -21,7 +20,7 @@ enum Blocking {
     }
 
     private final class Outcome<T: Sendable>: Sendable {
-        let value = Mutex<Result<T, any Error>?>(nil)
+        let value = Locked<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
     }
 }

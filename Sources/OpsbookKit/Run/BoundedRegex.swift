@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Regular expressions that cannot hang opsbook (issue #12). `(a+)+$` against 31 `a`s and a `!`
 /// backtracks for minutes in any backtracking engine, Swift's `Regex` included, and Swift's
@@ -101,7 +100,7 @@ public final class MatchBudget {
 /// otherwise compile the same regex for every line.
 final class RegexCache: Sendable {
     static let shared = RegexCache()
-    private let cache = Mutex<[String: BoundedRegex?]>([:])
+    private let cache = Locked<[String: BoundedRegex?]>([:])
 
     func regex(_ pattern: String) -> BoundedRegex? {
         cache.withLock { cache in

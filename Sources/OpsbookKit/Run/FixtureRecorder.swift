@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The recording side of fixtures: what `opsbook fixture-record PROGRAM ARGS…` does when a check
 /// calls a recorded program during `opsbook record`, and how the calls become fixture files.
@@ -103,7 +102,7 @@ public enum FixtureRecorder {
 
 /// Bytes one thread reads and another takes once it is done.
 private final class Captured: Sendable {
-    private let bytes = Mutex(Data())
+    private let bytes = Locked(Data())
     func set(_ data: Data) { bytes.withLock { $0 = data } }
     var data: Data { bytes.withLock { $0 } }
 }

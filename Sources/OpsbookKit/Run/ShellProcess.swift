@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -160,13 +159,13 @@ extension ShellProcess {
 }
 
 /// Reads a pipe to EOF on its own thread, keeping at most `limit` bytes (the newest). The bytes
-/// live in the thread's own variables while it reads and are handed over once, under a `Mutex`,
+/// live in the thread's own variables while it reads and are handed over once, under a lock,
 /// when it ends (`done`).
 private final class PipeReader: Sendable {
     let fd: Int32
     let limit: Int
     let done = DispatchSemaphore(value: 0)
-    private let result = Mutex<(data: Data, truncated: Bool)>((Data(), false))
+    private let result = Locked<(data: Data, truncated: Bool)>((Data(), false))
     private let wake: (read: Int32, write: Int32)
 
     init(fd: Int32, limit: Int) {

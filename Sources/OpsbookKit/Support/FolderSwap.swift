@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Builds a folder beside its destination, then swaps it in, so a failed or interrupted build
 /// never leaves half a folder and the previous one stays until the new one is complete.
@@ -84,7 +83,7 @@ public enum TemporaryFolders {
         /// An interrupt's cleanup has started.
         var closed = false
     }
-    private static let registry = Mutex(Registry())
+    private static let registry = Locked(Registry())
 
     /// After an interrupt's cleanup has started, a new folder is removed at once and the
     /// calling thread parked (see `Interrupts.checkpoint`).

@@ -232,7 +232,7 @@ public enum ProcessTree {
 /// reaping orphans happen under one lock, so an orphan sweep never reaps a shell whose
 /// `waitpid` belongs to `ShellProcess`.
 public enum LiveShells {
-    private static let shells = Mutex<[pid_t: (tag: String, since: UInt64)]>([:])
+    private static let shells = Locked<[pid_t: (tag: String, since: UInt64)]>([:])
 
     /// Starts a shell under the lock and notes its tag and start time (read before anything
     /// can reap it, so even a shell that exits at once still has its /proc entry).
