@@ -37,11 +37,11 @@ public struct Prover: Sendable {
     public static let worldVariable = "OPSBOOK_PROVE_WORLD"
     public static let callLogVariable = "OPSBOOK_PROVE_CALLS"
 
-    public func prove(_ checks: [CheckBlock]) throws -> [Diagnostic] {
+    public func prove(_ checks: [CheckBlock]) async throws -> [Diagnostic] {
         let runnable = checks.filter { !$0.attributes.isMutating }.map(bounded)
         var passedIn: [String: [ProveWorld]] = [:]
         for world in worlds {
-            let (results, callers) = try run(runnable, in: world)
+            let (results, callers) = try await run(runnable, in: world)
             for result in results where result.status == .passed && callers.contains(result.id) {
                 passedIn[result.id, default: []].append(world)
             }
@@ -54,6 +54,12 @@ public struct Prover: Sendable {
         }
     }
 
+    /// `prove` for synchronous callers on a thread of their own (tests); never from async code.
+    @available(*, noasync, message: "await prove(_:) instead")
+    public func prove(_ checks: [CheckBlock]) throws -> [Diagnostic] {
+        try Blocking.wait { try await prove(checks) }
+    }
+
     private func bounded(_ check: CheckBlock) -> CheckBlock {
         var c = check
         c.attributes.retry = nil
@@ -63,7 +69,7 @@ public struct Prover: Sendable {
 
     /// Runs every check once in `world`; returns the results and the ids of checks that called
     /// at least one recorded program.
-    func run(_ checks: [CheckBlock], in world: ProveWorld) throws -> ([CheckResult], Set<String>) {
+    func run(_ checks: [CheckBlock], in world: ProveWorld) async throws -> ([CheckResult], Set<String>) {
         let log = try Workspace.makeTemporaryFolder(prefix: "opsbook-prove")
         defer { try? FileManager.default.removeItem(at: log) }
         var base = baseEnvironment
@@ -74,7 +80,7 @@ public struct Prover: Sendable {
         var runner = CheckRunner(target: target, root: root, jobs: jobs, allowMutations: false, redactor: Redactor(),
                                  baseEnvironment: base, executable: executable)
         runner.fixtures = FixtureSet(folders: [])
-        let results = try runner.run(checks)
+        let results = try await runner.run(checks)
         let callers = Set((try? FileManager.default.contentsOfDirectory(atPath: log.path)) ?? [])
         return (results, callers)
     }

@@ -96,22 +96,6 @@ public final class MatchBudget {
     func refuse(_ why: String) { if reason == nil { reason = why } }
 }
 
-/// Compiled patterns, shared across threads: a `retry=` check or a long transcript would
-/// otherwise compile the same regex for every line.
-final class RegexCache: Sendable {
-    static let shared = RegexCache()
-    private let cache = Locked<[String: BoundedRegex?]>([:])
-
-    func regex(_ pattern: String) -> BoundedRegex? {
-        cache.withLock { cache in
-            if let hit = cache[pattern] { return hit }
-            let compiled = try? BoundedRegex(pattern)
-            cache[pattern] = compiled
-            return compiled
-        }
-    }
-}
-
 /// Spots the shapes that make a backtracking engine take exponential time, for `opsbook lint`:
 /// a group repeated without bound whose body is itself repeated without bound (`(a+)+`, `(x*)*`,
 /// `(\w+\s?)*`), or whose alternatives overlap (`(a|a)*`, `(a|ab)+`). It reads the pattern's

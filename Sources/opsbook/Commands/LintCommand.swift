@@ -13,8 +13,8 @@ struct LintCommand: AsyncParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func run() async throws {
-        let outcome = try Stages.library {
-            try Pipeline.lint(root: common.rootURL, prove: prove ? Pipeline.ProveSettings(jobs: jobs) : nil)
+        let outcome = try await Stages.library {
+            try await Pipeline.lint(root: common.rootURL, prove: prove ? Pipeline.ProveSettings(jobs: jobs) : nil)
         }
         DiagnosticPrinter(format: common.format).print(outcome.diagnostics)
         throw ExitStatus.code(diagnostics: outcome.diagnostics, strict: common.strict)
