@@ -153,19 +153,10 @@ final class PipelineTests: XCTestCase {
         let targets = root.appendingPathComponent("checks/targets.yaml")
         try Data(try String(contentsOf: targets, encoding: .utf8).replacingOccurrences(of: "PLACEHOLDER", with: root.path).utf8)
             .write(to: targets)
-        try git(["init", "-q"], in: root)
-        try git(["add", "."], in: root)
-        try git(["commit", "-qm", "before the run"], in: root)
+        try TestSupport.git(["init", "-q"], in: root)
+        try TestSupport.git(["add", "."], in: root)
+        try TestSupport.git(["commit", "-qm", "before the run"], in: root)
         return (root, try XCTUnwrap(HandbookRevision.read(root: root)).commit)
-    }
-
-    private func git(_ args: [String], in root: URL) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", root.path, "-c", "user.name=t", "-c", "user.email=t@example.invalid"] + args
-        p.standardOutput = FileHandle.nullDevice
-        try p.run(); p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
     }
 
     func testCheckRecordsTheRevisionFromBeforeTheRun() throws {

@@ -47,6 +47,16 @@ enum TestSupport {
         return root
     }
 
+    /// Runs git in a test handbook with a throwaway identity, and fails the test if git does.
+    static func git(_ args: [String], in root: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "-C", root.path, "-c", "user.name=t", "-c", "user.email=t@example.invalid"] + args
+        p.standardOutput = FileHandle.nullDevice
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "), file: file, line: line)
+    }
+
     /// Renders a handbook's site in-process with no checks run (verdicts `not-run`), dated
     /// 2026-11-24 so goldens do not move; returns the site folder.
     static func renderSite(_ files: [String: String]) throws -> URL {

@@ -44,14 +44,7 @@ final class VerdictSiteTests: XCTestCase {
     func testHandbookRevisionNamesTheCommitAndUncommittedChanges() throws {
         let root = try TestSupport.handbook(["content/index.md": "# A\n"])
         XCTAssertNil(HandbookRevision.read(root: root), "not a git checkout: no commit")
-        func git(_ args: String...) throws {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["git", "-C", root.path, "-c", "user.name=t", "-c", "user.email=t@example.invalid"] + args
-            p.standardOutput = FileHandle.nullDevice
-            try p.run(); p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, args.joined(separator: " "))
-        }
+        func git(_ args: String...) throws { try TestSupport.git(args, in: root) }
         try git("init", "-q"); try git("add", "."); try git("commit", "-qm", "a")
         let clean = try XCTUnwrap(HandbookRevision.read(root: root))
         XCTAssertEqual(clean.commit.count, 40)
