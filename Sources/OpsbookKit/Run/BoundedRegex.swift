@@ -20,13 +20,6 @@ public struct BoundedRegex: Sendable {
         whole = try NSRegularExpression(pattern: "\\A(?:" + pattern + ")\\z")
     }
 
-    /// Nil when the pattern compiles; otherwise ICU's reason, in words.
-    public static func compileProblem(_ pattern: String) -> String? {
-        do { _ = try BoundedRegex(pattern); return nil } catch {
-            return "ICU cannot compile it (\((error as NSError).code == 2048 ? "syntax error" : "\(error)"))"
-        }
-    }
-
     /// Whether the whole of `text` matches; nil when the budget ran out first.
     public func wholeMatch(_ text: String, budget: MatchBudget) -> Bool? {
         var found = false
