@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,8 +19,8 @@ public final class HandbookWatcher: Sendable {
     private let root: URL
     private let fd: Int32
     /// Watched folder by watch descriptor, relative to the root ("" for the root). Only the
-    /// thread in `next` touches it; the Mutex makes the watcher safe to hand to that thread.
-    private let folders = Mutex<[Int32: String]>([:])
+    /// thread in `next` touches it; the lock makes the watcher safe to hand to that thread.
+    private let folders = Locked<[Int32: String]>([:])
     private static let fileEvents = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE)
     private static let folderEvents = UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 

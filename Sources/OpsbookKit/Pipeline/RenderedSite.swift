@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What a served site was made from, and what of it an update needs to redo its part: the
 /// handbook and verdicts, the theme, the search index's entries and the results file's bytes.
@@ -61,7 +60,7 @@ struct RenderedSite: Sendable {
             search?[page.outputPath] = nil
         }
         let indexed = search != nil
-        let entries = Mutex<[String: Data?]>([:])
+        let entries = Locked<[String: Data?]>([:])
         try renderer.renderPages(everything ? Array(handbook.pages.indices) : affected(since: old, reloaded: reloaded),
                                  context: context) { path, html in
             try live.replace(html, at: path)

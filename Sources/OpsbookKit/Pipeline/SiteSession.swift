@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What one `SiteSession.update` did.
 public struct SiteUpdate: Sendable {
@@ -87,7 +86,7 @@ extension Pipeline {
 
         private mutating func updatePages(_ plan: ChangePlan, changes: Set<String>) throws -> SiteUpdate {
             // git runs as a process of its own while the page is read, linted and judged.
-            let revision = Mutex<HandbookRevision?>(nil)
+            let revision = Locked<HandbookRevision?>(nil)
             let reading = DispatchGroup()
             DispatchQueue.global().async(group: reading) { [root] in
                 let read = HandbookRevision.read(root: root)

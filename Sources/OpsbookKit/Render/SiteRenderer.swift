@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Mustache
 
 /// Writes the static site. It never runs checks or re-parses Markdown: it gets the handbook and
@@ -98,7 +97,7 @@ public struct SiteRenderer: Sendable {
     func renderPages(_ indices: [Int], context: SiteContext,
                      write: @Sendable (_ path: String, _ html: String) throws -> Void) throws {
         let pages = context.handbook.pages
-        let failures = Mutex<[Int: any Error]>([:])
+        let failures = Locked<[Int: any Error]>([:])
         DispatchQueue.concurrentPerform(iterations: indices.count) { n in
             let index = indices[n]
             do {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The results document of contract §9, version 1. Other tools read it: keys and meanings only
 /// ever grow; a breaking change gets a new `version`.
@@ -114,7 +113,7 @@ public enum ResultsFile {
         stamper.withLock { $0.string(from: date) }
     }
 
-    private static let stamper = Mutex<ISO8601DateFormatter>({
+    private static let stamper = Locked<ISO8601DateFormatter>({
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         return f

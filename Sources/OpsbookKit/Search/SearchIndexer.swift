@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Writes the site's search index, `search-index.js`: every rendered page's text, as a script
 /// that assigns one global. A `<script>` tag loads from `file://` where `fetch` may not, so search
@@ -29,7 +28,7 @@ public struct SearchIndexer: Sendable {
     /// Pages are read and their text extracted on every core; the index keeps the files' sorted
     /// order, and the first error in that order is the one reported.
     private static func extract(_ files: [String], in site: URL) throws -> [PageText] {
-        let slots = Mutex<[Result<PageText?, any Error>?]>(Array(repeating: nil, count: files.count))
+        let slots = Locked<[Result<PageText?, any Error>?]>(Array(repeating: nil, count: files.count))
         DispatchQueue.concurrentPerform(iterations: files.count) { i in
             let result = Result<PageText?, any Error> {
                 let html = try String(contentsOf: site.appendingPathComponent(files[i]), encoding: .utf8)
