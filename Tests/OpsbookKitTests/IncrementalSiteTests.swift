@@ -285,4 +285,49 @@ final class IncrementalSiteTests: XCTestCase {
         XCTAssertEqual(stopped.diagnostics.map(\.code), ["link.broken"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/phases/diagram.png").path))
     }
+
+    // MARK: Diagrams
+
+    /// The Mermaid library goes into the site only while a page draws a diagram: the first
+    /// diagram brings it and vendor.js names it, the last one gone takes both away, each exactly
+    /// as a full build of that handbook would.
+    func testTheFirstDiagramBringsMermaidAndTheLastTakesItAway() throws {
+        let library = TestSupport.scratch.appendingPathComponent(UUID().uuidString + "-mermaid.min.js")
+        try Data("window.mermaid = {};\n".utf8).write(to: library)
+        setenv("OPSBOOK_MERMAID_JS", library.path, 1)
+        defer { unsetenv("OPSBOOK_MERMAID_JS") }
+        var (root, session) = try served()
+        let mermaid = "site/assets/vendor/mermaid.min.js"
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent(mermaid).path))
+        XCTAssertFalse(try read("site/assets/vendor.js", in: root).contains("mermaid"))
+
+        let drawn = Self.book["content/runbooks/restart.md"]! + "\n```mermaid\ngraph TD; a-->b\n```\n"
+        try write(drawn, "content/runbooks/restart.md", in: root)
+        let update = try session.update(["content/runbooks/restart.md"])
+        XCTAssertTrue(update.written.contains("assets/vendor/mermaid.min.js"), "\(update.written)")
+        XCTAssertEqual(try read(mermaid, in: root), "window.mermaid = {};\n")
+        XCTAssertTrue(try read("site/assets/vendor.js", in: root).contains("\"mermaid\": \"assets/vendor/mermaid.min.js\""))
+        try assertSameAsFullBuild(root)
+
+        try write(Self.book["content/runbooks/restart.md"]!, "content/runbooks/restart.md", in: root)
+        _ = try session.update(["content/runbooks/restart.md"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent(mermaid).path))
+        XCTAssertFalse(try read("site/assets/vendor.js", in: root).contains("mermaid"))
+        try assertSameAsFullBuild(root)
+    }
+
+    func testOnlyAMermaidFenceCountsAsADiagram() throws {
+        let root = try TestSupport.handbook([
+            "content/a.md": "# A\n\n```mermaid\ngraph TD; a-->b\n```\n\n```mermaidish\nx\n```\n",
+            "content/b.md": "# B\n\n```bash\nmermaid\n```\n\n    mermaid\n",
+        ])
+        let (handbook, _) = try Pipeline.loadAndLint(root)
+        XCTAssertEqual(handbook.pages.map(\.diagrams), [1, 0])
+        XCTAssertTrue(handbook.drawsDiagrams)
+        XCTAssertFalse(Handbook(root: handbook.root, pages: [handbook.pages[1]]).drawsDiagrams)
+        // Without a diagram Mermaid is not even looked for, wherever it is installed.
+        let env = ["OPSBOOK_MERMAID_JS": #filePath, "OPSBOOK_HIGHLIGHT_JS": ""]
+        XCTAssertEqual(VendorAssets.installed(diagrams: false, environment: env).libraries.map(\.name), [])
+        XCTAssertEqual(VendorAssets.installed(diagrams: true, environment: env).libraries.map(\.name), ["mermaid"])
+    }
 }

@@ -54,7 +54,7 @@ struct FrontMatterDecoder {
     }
 
     func decode(_ yaml: String, firstLine: Int) -> (FrontMatter, [Diagnostic]) {
-        let file = YAMLFile(path: path, lineOffset: firstLine - 1)
+        let file = YAMLFile(path: path, lineOffset: firstLine - 1, resolver: .basic)
         var fm = FrontMatter()
         let root: Node
         switch file.parse(yaml) {

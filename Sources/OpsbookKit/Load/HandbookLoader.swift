@@ -109,6 +109,7 @@ enum PageBuilder {
         page.criteria = out.criteria
         page.checks = out.checks
         page.links = out.links
+        page.diagrams = out.diagrams
         return out.problems
     }
 

@@ -14,6 +14,7 @@ struct PageExtractor {
         var checks: [CheckBlock] = []
         var links: [PageLink] = []
         var problems: [Diagnostic] = []
+        var diagrams = 0
     }
 
     /// Also annotates `document` where it found each thing: a heading with its anchor, a task item
@@ -58,6 +59,8 @@ struct PageExtractor {
             if isCheck {
                 node.annotation = .check(out.checks.count)
                 out.checks.append(makeCheck(node, info: info, criterion: criterion, problems: &out.problems))
+            } else if MarkdownNode.language(ofInfo: info) == "mermaid" {
+                out.diagrams += 1
             }
         case .link(let url, _), .image(let url, _):
             if let position = here, Self.isRelative(url) { out.links.append(PageLink(url: url, position: position)) }

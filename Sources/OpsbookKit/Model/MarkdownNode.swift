@@ -54,6 +54,11 @@ public struct MarkdownNode: Hashable, Sendable {
         }
     }
 
+    /// A code block's language: the first word of its info string (`mermaid`, `bash`, or "").
+    public static func language(ofInfo info: String) -> String {
+        info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
+    }
+
     /// Depth-first, parents before children.
     public func walk(_ visit: (MarkdownNode) -> Void) {
         visit(self)

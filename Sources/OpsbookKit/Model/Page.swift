@@ -25,6 +25,9 @@ public struct Page: Hashable, Sendable {
     public var criteria: [Criterion]
     public var checks: [CheckBlock]
     public var links: [PageLink]
+    /// Mermaid blocks on the page. The site carries the Mermaid library only when a page draws
+    /// one; finding it costs a Python start (`VendorAssets`), a fifth of a 1000-page build.
+    public var diagrams: Int = 0
 
     public var kind: PageKind { frontMatter.kind }
     public var isIndex: Bool { slugPath == "index" || slugPath.hasSuffix("/index") }

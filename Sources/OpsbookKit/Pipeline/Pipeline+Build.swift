@@ -81,18 +81,21 @@ extension Pipeline {
         // Read before the run, like `check`: an edit committed while checks run is not the
         // handbook they ran from.
         let revision = HandbookRevision.read(root: root)
+        PhaseClock.mark("revision")
         var runs = try await decide(handbook, source, root: root, setups: setups, attestations: attestationFile.0,
                               settings: options.run, progress: progress)
         for i in runs.indices { runs[i].results.handbookRevision = revision }
         if case .run = source {
             try keepRecords(runs, handbook: handbook, fleet: options.fleet, base: base)
         }
+        PhaseClock.mark("decided")
         let timeline = try readHistory(options.fleet, base: base)
         let theme = try Theme(override: themeFolder(root))
+        PhaseClock.mark("theme")
         var searchProblems: [Diagnostic] = []
         let fleetView = FleetSite(runs: runs.map { ($0.setup.target.name, $0.results) }, timeline: timeline)
         try guarded {
-            try SiteRenderer(theme: theme, today: Day.today(), vendor: VendorAssets.installed())
+            try SiteRenderer(theme: theme, today: Day.today(), vendor: VendorAssets.installed(diagrams: handbook.drawsDiagrams))
                 .render(handbook, runs[0].results, into: outURL, fleet: fleetView) { staging in
                     guard options.search else { return }
                     do {

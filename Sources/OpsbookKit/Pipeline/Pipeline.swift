@@ -32,8 +32,12 @@ public enum Pipeline {
 
     static func loadAndLint(_ root: URL) throws -> (Handbook, [Diagnostic]) {
         do {
+            PhaseClock.mark("start")
             let (handbook, loadProblems) = try HandbookLoader(root: root).load()
-            return (handbook, loadProblems + Linter().lint(handbook))
+            PhaseClock.mark("loaded")
+            let lint = Linter().lint(handbook)
+            PhaseClock.mark("linted")
+            return (handbook, loadProblems + lint)
         } catch let error as HandbookLoader.LoadError {
             throw PipelineError.usage(error.description)
         }

@@ -21,7 +21,7 @@ struct RenderedSite: Sendable {
         self.results = results
         today = Day.today()
         theme = try Theme(override: Pipeline.themeFolder(root))
-        vendor = VendorAssets.installed()
+        vendor = VendorAssets.installed(diagrams: handbook.drawsDiagrams)
         self.search = search
             ? Dictionary(try SearchIndexer().entries(site).map { ($0.url, try SearchIndexer.encode($0)) }, uniquingKeysWith: { a, _ in a })
             : nil
@@ -35,6 +35,10 @@ struct RenderedSite: Sendable {
         next.handbook = handbook
         next.results = results
         for path in reloaded { next.references[path] = handbook.page(at: path).map(Self.checkReferences) }
+        // The first diagram (or the last one gone) brings or drops the Mermaid library.
+        if handbook.drawsDiagrams != self.handbook.drawsDiagrams {
+            next.vendor = VendorAssets.installed(diagrams: handbook.drawsDiagrams)
+        }
         return next
     }
 
@@ -79,6 +83,9 @@ struct RenderedSite: Sendable {
             written.insert("results.json")
         }
         try copy(files, from: root.appendingPathComponent("content"), into: live, texts: &texts)
+        if vendor.libraries != old.vendor.libraries {
+            written.formUnion(try replaceVendor(old.vendor, in: live))
+        }
         written.formUnion(texts.keys)
         written.formUnion(files)
         if search != nil {
@@ -88,6 +95,22 @@ struct RenderedSite: Sendable {
             written.insert(SearchIndexer.fileName)
         }
         return written.sorted()
+    }
+
+    /// The libraries as a full build would copy them: those gone removed, new ones copied,
+    /// `assets/vendor.js` rewritten. Returns the site paths touched.
+    private func replaceVendor(_ old: VendorAssets, in live: LiveSiteFolder) throws -> [String] {
+        var touched = ["assets/vendor.js"]
+        for library in old.libraries where !vendor.libraries.contains(library) {
+            try live.remove("assets/" + library.destination)
+            touched.append("assets/" + library.destination)
+        }
+        for library in vendor.libraries where !old.libraries.contains(library) {
+            try live.copy(library.source, to: "assets/" + library.destination)
+            touched.append("assets/" + library.destination)
+        }
+        try live.replace(vendor.script, at: "assets/vendor.js")
+        return touched
     }
 
     /// Other files under content/: copied as they are, or removed with their source.

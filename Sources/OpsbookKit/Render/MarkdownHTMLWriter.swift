@@ -162,7 +162,7 @@ struct MarkdownHTMLWriter {
             out += CheckHTML.render(check, result: checkResults[check.id], target: target)
             return
         }
-        let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.map(String.init) ?? ""
+        let language = MarkdownNode.language(ofInfo: info)
         if language == "mermaid" {
             // docs.js draws it when the build found Mermaid; otherwise the labelled source stays.
             out += "<figure class=\"mermaid-diagram\"><figcaption>Mermaid 圖表原始碼（建置時未安裝繪圖程式）</figcaption><pre class=\"mermaid-source\"><code class=\"language-mermaid\">\(Self.escape(node.literal))</code></pre></figure>\n"

@@ -39,6 +39,44 @@ struct PageView {
 
     /// "Page · Site", or just the site's title on its own home page (not "營運手冊 · 營運手冊").
     var documentTitle: String { title == siteTitle ? siteTitle : "\(title) · \(siteTitle)" }
+
+    // The lists, assembled here rather than as Mustache sections: a section over an array costs a
+    // context push and a dynamic cast per field per item, and those were most of the built-in
+    // template's time on a 1000-page site (docs/performance.md). A theme of its own may still
+    // use the arrays above; `SiteOnceTests` renders both ways and compares the bytes.
+
+    /// The breadcrumb trail, or nothing on a page at the top.
+    var breadcrumbsHTML: String {
+        guard !breadcrumbs.isEmpty else { return "" }
+        var out = "<nav class=\"breadcrumbs\" aria-label=\"路徑\">"
+        for link in breadcrumbs { out += "<a href=\"\(HTML.escape(link.href))\">\(HTML.escape(link.title))</a> › " }
+        return out + "<span>\(HTML.escape(title))</span></nav>"
+    }
+
+    /// The claimed-done-but-failing banner's list items.
+    var claimedFailingHTML: String {
+        claimedFailing.map { "<li><a href=\"\(HTML.escape($0.href))\">\(HTML.escape($0.title))</a></li>" }.joined()
+    }
+
+    var factsHTML: String {
+        guard !facts.isEmpty else { return "" }
+        return "<dl class=\"facts\">" + facts.map { "<div><dt>\(HTML.escape($0.label))</dt><dd>\(HTML.escape($0.value))</dd></div>" }.joined() + "</dl>"
+    }
+
+    var countsHTML: String {
+        guard hasCounts else { return "" }
+        return "<p class=\"counts\">驗收條件：" + counts.map {
+            "<span class=\"badge status-\(HTML.escape($0.status))\"><span aria-hidden=\"true\">\(HTML.escape($0.icon))</span> \(HTML.escape($0.word)) \($0.count)</span> "
+        }.joined() + "</p>"
+    }
+
+    /// The table of contents' list items.
+    var tocHTML: String {
+        toc.map { "<li class=\"\($0.isSub ? "sub" : "")\"><a href=\"#\(HTML.escape($0.anchor))\">\(HTML.escape($0.text))</a></li>" }.joined()
+    }
+
+    var prevHTML: String { prev.map { "<a class=\"prev\" href=\"\(HTML.escape($0.href))\">← \(HTML.escape($0.title))</a>" } ?? "" }
+    var nextHTML: String { next.map { "<a class=\"next\" href=\"\(HTML.escape($0.href))\">\(HTML.escape($0.title)) →</a>" } ?? "" }
 }
 
 /// What the `dashboard` template sees.
@@ -108,6 +146,13 @@ extension PageView: MustacheParent {
         case "staleNotice": return staleNotice
         case "hasSignOff": return hasSignOff
         case "hasPager": return hasPager
+        case "breadcrumbsHTML": return breadcrumbsHTML
+        case "claimedFailingHTML": return claimedFailingHTML
+        case "factsHTML": return factsHTML
+        case "countsHTML": return countsHTML
+        case "tocHTML": return tocHTML
+        case "prevHTML": return prevHTML
+        case "nextHTML": return nextHTML
         default: return nil
         }
     }

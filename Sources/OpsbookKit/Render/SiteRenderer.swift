@@ -29,6 +29,7 @@ public struct SiteRenderer: Sendable {
                                 to: staging.appendingPathComponent(OutputPath.siteMarker))
             finish(staging)
             try FolderSwap.swapIn(staging, at: out)
+            PhaseClock.mark("swapped")
         } catch {
             FolderSwap.discard(staging)
             throw error
@@ -36,20 +37,32 @@ public struct SiteRenderer: Sendable {
     }
 
     private func write(_ handbook: Handbook, _ results: Results, fleet: FleetSite?, to dir: URL) throws {
-        var context = SiteContext(handbook: handbook, results: results, today: today)
-        context.fleet = fleet.flatMap { $0.isActive ? ($0, FleetIndex($0)) : nil }
-        try renderPages(Array(handbook.pages.indices), context: context) { path, html in
+        let context = {
+            var context = SiteContext(handbook: handbook, results: results, today: today)
+            context.fleet = fleet.flatMap { $0.isActive ? ($0, FleetIndex($0)) : nil }
+            return context
+        }()
+        PhaseClock.mark("context")
+        // The dashboard is one long render: it is made beside the pages rather than after them.
+        let dashboard = Locked<Result<[(path: String, html: String)], any Error>?>(nil)
+        try renderPages(Array(handbook.pages.indices), context: context, alongside: {
+            let made = Result { try dashboardPages(context) }
+            dashboard.withLock { $0 = made }
+        }) { path, html in
             try writeFile(html, to: dir.appendingPathComponent(path))
         }
+        PhaseClock.mark("pages")
         for (path, html) in try chromePages(context) { try writeFile(html, to: dir.appendingPathComponent(path)) }
         if let (fleet, index) = context.fleet {
             try writeFleetPages(fleet, index: index, handbook, context: context, to: dir)
         }
-        for (path, html) in try dashboardPages(context) { try writeFile(html, to: dir.appendingPathComponent(path)) }
+        for (path, html) in try dashboard.withLock({ $0! }).get() { try writeFile(html, to: dir.appendingPathComponent(path)) }
+        PhaseClock.mark("site pages")
         try PlainFile.write(ResultsFile.json(results), to: dir.appendingPathComponent("results.json"))
         try theme.copyAssets(to: dir.appendingPathComponent("assets"))
         try vendor.copy(into: dir.appendingPathComponent("assets"))
         try copyContentFiles(from: URL(fileURLWithPath: handbook.root).appendingPathComponent("content"), to: dir)
+        PhaseClock.mark("assets+content")
     }
 
     /// The search page and the 404 page: they carry the navigation and nothing else of the
@@ -93,13 +106,15 @@ public struct SiteRenderer: Sendable {
     /// Pages are independent once the context is made (navigation, verdicts and lookups are
     /// computed once in `SiteContext`), so they are rendered and written on every core. The
     /// first error, in page order, is the one reported. `write` gets the page's output path and
-    /// HTML, from several threads at once.
-    func renderPages(_ indices: [Int], context: SiteContext,
+    /// HTML, from several threads at once. `alongside` runs once among the pages, first, so a
+    /// long job of its own shares the cores with them instead of waiting for them.
+    func renderPages(_ indices: [Int], context: SiteContext, alongside: @Sendable () -> Void = {},
                      write: @Sendable (_ path: String, _ html: String) throws -> Void) throws {
         let pages = context.handbook.pages
         let failures = Locked<[Int: any Error]>([:])
-        DispatchQueue.concurrentPerform(iterations: indices.count) { n in
-            let index = indices[n]
+        DispatchQueue.concurrentPerform(iterations: indices.count + 1) { n in
+            guard n > 0 else { return alongside() }
+            let index = indices[n - 1]
             do {
                 try write(pages[index].outputPath, try theme.render("page", context.pageView(pages[index], index: index)))
             } catch {

@@ -20,13 +20,16 @@ public struct VendorAssets: Sendable {
     /// Debian's `libjs-highlight.js`, and Mermaid from PyPI's `mermaidx` (docs/site-assets.md).
     /// `OPSBOOK_HIGHLIGHT_JS` and `OPSBOOK_MERMAID_JS` name other files; set to an empty string
     /// they turn the library off.
-    public static func installed(environment: [String: String] = ProcessInfo.processInfo.environment) -> VendorAssets {
+    /// Mermaid is looked for only when a page draws a diagram (`diagrams`): finding it starts
+    /// Python, 100 ms or more, and a site without diagrams never loads it.
+    public static func installed(diagrams: Bool,
+                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> VendorAssets {
         var found: [Library] = []
         let highlight = environment["OPSBOOK_HIGHLIGHT_JS"] ?? "/usr/share/javascript/highlight.js/highlight.min.js"
         if let url = existing(highlight) {
             found.append(Library(name: "highlight", source: url, destination: "vendor/highlight.min.js"))
         }
-        let mermaid = environment["OPSBOOK_MERMAID_JS"] ?? pythonPackageFile("mermaidx", "assets/mermaid.js", environment: environment)
+        let mermaid = diagrams ? environment["OPSBOOK_MERMAID_JS"] ?? pythonPackageFile("mermaidx", "assets/mermaid.js", environment: environment) : nil
         if let url = mermaid.flatMap(existing) {
             found.append(Library(name: "mermaid", source: url, destination: "vendor/mermaid.min.js"))
         }
@@ -43,8 +46,13 @@ public struct VendorAssets: Sendable {
             try? fm.removeItem(at: target)
             try fm.copyItem(at: library.source, to: target)
         }
+        try PlainFile.write(script, to: assets.appendingPathComponent("vendor.js"))
+    }
+
+    /// `assets/vendor.js`: the libraries copied, by the name `docs.js` looks up.
+    var script: String {
         let entries = libraries.map { "\"\($0.name)\": \"assets/\($0.destination)\"" }.joined(separator: ", ")
-        try PlainFile.write("window.OPSBOOK_VENDOR = {\(entries)};\n", to: assets.appendingPathComponent("vendor.js"))
+        return "window.OPSBOOK_VENDOR = {\(entries)};\n"
     }
 
     private static func existing(_ path: String) -> URL? {
