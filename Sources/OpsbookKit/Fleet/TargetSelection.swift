@@ -19,7 +19,7 @@ public enum TargetSelection {
             guard !targets.names.isEmpty else { throw SelectionError(description: "--target all: checks/targets.yaml defines no targets") }
             return targets.names
         }
-        let names = spec.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = spec.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespaces() }
         var seen = Set<String>()
         for name in names {
             guard !name.isEmpty else { throw SelectionError(description: "--target \(spec): an empty target name") }

@@ -21,7 +21,7 @@ struct CheckCannotFail: LintRule {
     }
 
     private func reason(_ block: CheckBlock) -> String? {
-        let lines = block.body.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = block.body.split(separator: "\n").map { $0.trimmingWhitespaces() }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard let last = lines.last else { return "its body is empty" }
         if let transcript = block.transcript {
@@ -37,7 +37,7 @@ struct CheckCannotFail: LintRule {
     }
 
     static func endsInTrue(_ command: String) -> Bool {
-        let t = command.trimmingCharacters(in: .whitespaces)
+        let t = command.trimmingWhitespaces()
         return t.hasSuffix("|| true") || t.hasSuffix("|| :") || t.hasSuffix("||true")
     }
 }

@@ -50,7 +50,7 @@ struct FrontMatterDecoder {
     private static func isFence(_ line: Substring, _ fence: String) -> Bool {
         if line == fence { return true }
         guard line.utf8.count > 3, line.utf8.contains(fence.utf8.first!) else { return false }
-        return line.trimmingCharacters(in: .whitespaces) == fence
+        return line.trimmingWhitespaces() == fence
     }
 
     func decode(_ yaml: String, firstLine: Int) -> (FrontMatter, [Diagnostic]) {

@@ -46,7 +46,7 @@ public struct HandbookLoader: Sendable {
     /// `relative` is inside `content/`, e.g. `phases/phase-1.md`.
     func loadPage(_ relative: String, in content: URL) -> (Page, [Diagnostic]) {
         let path = "content/" + relative
-        guard let data = FileManager.default.contents(atPath: content.appendingPathComponent(relative).path) else {
+        guard let data = FileManager.default.contents(atPath: content.path + "/" + relative) else {
             let d = Diagnostic.error("page.unreadable", "cannot read this file", at: SourcePosition(path: path, line: 1))
             return (PageBuilder.build(path: path, relative: relative, text: ""), [d])
         }
@@ -117,7 +117,7 @@ enum PageBuilder {
         if let t = frontMatter.title, !t.isEmpty { return t }
         for node in document.children {
             if case .heading(1) = node.kind {
-                let text = node.plainText.trimmingCharacters(in: .whitespaces)
+                let text = node.plainText.trimmingWhitespaces()
                 if !text.isEmpty { return text }
             }
         }

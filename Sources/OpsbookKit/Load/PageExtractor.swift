@@ -43,7 +43,7 @@ struct PageExtractor {
         let here = node.position ?? block
         switch node.kind {
         case .heading(let level):
-            let text = node.plainText.trimmingCharacters(in: .whitespaces)
+            let text = node.plainText.trimmingWhitespaces()
             let anchor = anchors.make(text)
             out.headings.append(Heading(level: level, text: text, anchor: anchor, line: node.position?.line ?? 0))
             node.annotation = .anchor(anchor)
@@ -98,7 +98,7 @@ struct PageExtractor {
             guard case .paragraph = paragraph.kind else { continue }
             paragraph.walk { node in
                 switch node.kind {
-                case .code where node.literal.trimmingCharacters(in: .whitespaces).hasPrefix("check:"): break
+                case .code where node.literal.trimmingWhitespaces().hasPrefix("check:"): break
                 case .text, .code, .htmlInline: text += node.literal
                 case .softBreak, .lineBreak: text += " "
                 default: break
@@ -106,7 +106,7 @@ struct PageExtractor {
             }
             text += " "
         }
-        return text.trimmingCharacters(in: .whitespaces)
+        return text.trimmingWhitespaces()
     }
 
     /// `check:ID` code spans in the item's own paragraphs. cmark gives code spans no position, so
@@ -117,7 +117,7 @@ struct PageExtractor {
         for paragraph in paragraphs {
             paragraph.walk { node in
                 guard case .code = node.kind else { return }
-                let literal = node.literal.trimmingCharacters(in: .whitespaces)
+                let literal = node.literal.trimmingWhitespaces()
                 guard literal.hasPrefix("check:") else { return }
                 let id = String(literal.dropFirst("check:".count))
                 let position = locate("check:" + id, from: paragraph.position?.line ?? item.position?.line ?? 1,
@@ -251,7 +251,7 @@ struct PageExtractor {
         guard let c = trimmed.first, c == "`" || c == "~" else { return nil }
         let run = trimmed.prefix { $0 == c }.count
         guard run >= 3 else { return nil }
-        let info = trimmed.dropFirst(run).trimmingCharacters(in: .whitespaces)
+        let info = trimmed.dropFirst(run).trimmingWhitespaces()
         if c == "`" && info.contains("`") { return nil }  // not a fence: a backtick fence's info has no backtick
         return Fence(char: c, count: run, info: info, quotes: seen,
                      column: line[..<trimmed.startIndex].utf8.count + 1)

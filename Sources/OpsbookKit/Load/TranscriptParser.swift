@@ -24,7 +24,7 @@ public struct TranscriptParser: Sendable {
             } else if continuing, raw.hasPrefix("> ") || raw == ">" {
                 commands[commands.count - 1].command += "\n" + raw.dropFirst(2)
             } else if commands.isEmpty {
-                if !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+                if !raw.trimmingWhitespaces().isEmpty {
                     problems.append(Problem(line: line, column: 1, message: "output line before the first `$ ` command"))
                 }
             } else {

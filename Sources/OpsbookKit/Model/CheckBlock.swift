@@ -79,16 +79,17 @@ public struct CheckBlock: Hashable, Sendable {
 
     /// Lowercase ASCII letters, digits and hyphens; anything else becomes one hyphen.
     static func slug(_ text: String) -> String {
-        var out = ""
+        // ASCII only, so built as bytes; hyphens runs are one, and none at either end.
+        var out: [UInt8] = []
         for ch in text.lowercased().unicodeScalars {
             if (ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") {
-                out.unicodeScalars.append(ch)
-            } else if !out.hasSuffix("-") {
-                out += "-"
+                out.append(UInt8(ch.value))
+            } else if out.last != UInt8(ascii: "-") {
+                out.append(UInt8(ascii: "-"))
             }
         }
-        let trimmed = out.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-        return trimmed.isEmpty ? "page" : trimmed
+        let trimmed = out.drop { $0 == UInt8(ascii: "-") }.reversed().drop { $0 == UInt8(ascii: "-") }.reversed()
+        return trimmed.isEmpty ? "page" : String(decoding: Array(trimmed), as: UTF8.self)
     }
 }
 

@@ -60,6 +60,11 @@ extension Pipeline {
         // Before anything runs or is written: a refused --out touches nothing.
         let outURL = try guarded { try OutputPath.siteFolder(out, root: root) }
         try checkFleetPaths(options.fleet, root: root, base: base)
+        // Which handbook commit the verdicts are of: in the results file, the records and the site.
+        // Read before the run, like `check`: an edit committed while checks run is not the
+        // handbook they ran from. It (a `git` child) and the theme are read while the pages load.
+        async let revisionRead = HandbookRevision.read(root: root)
+        async let themeRead = Result { try Theme(override: themeFolder(root)) }
         let (handbook, lint) = try loadAndLint(root)
         var diagnostics = lint
         var setups: [RunSetup] = []
@@ -77,10 +82,7 @@ extension Pipeline {
                                 handbook: handbook)
         }
 
-        // Which handbook commit the verdicts are of: in the results file, the records and the site.
-        // Read before the run, like `check`: an edit committed while checks run is not the
-        // handbook they ran from.
-        let revision = HandbookRevision.read(root: root)
+        let revision = await revisionRead
         PhaseClock.mark("revision")
         var runs = try await decide(handbook, source, root: root, setups: setups, attestations: attestationFile.0,
                               settings: options.run, progress: progress)
@@ -90,7 +92,7 @@ extension Pipeline {
         }
         PhaseClock.mark("decided")
         let timeline = try readHistory(options.fleet, base: base)
-        let theme = try Theme(override: themeFolder(root))
+        let theme = try await themeRead.get()
         PhaseClock.mark("theme")
         var searchProblems: [Diagnostic] = []
         let fleetView = FleetSite(runs: runs.map { ($0.setup.target.name, $0.results) }, timeline: timeline)

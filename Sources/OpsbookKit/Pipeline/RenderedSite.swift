@@ -169,7 +169,7 @@ struct RenderedSite: Sendable {
         var ids = Set(page.checks.map(\.id))
         func visit(_ node: MarkdownNode) {
             if node.kind == .code {
-                let literal = node.literal.trimmingCharacters(in: .whitespaces)
+                let literal = node.literal.trimmingWhitespaces()
                 if literal.hasPrefix("check:") { ids.insert(String(literal.dropFirst("check:".count))) }
             }
             node.children.forEach(visit)

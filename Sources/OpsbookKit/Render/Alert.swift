@@ -47,7 +47,7 @@ struct Alert {
             let node = first.children[index]
             if case .text = node.kind { marker += node.literal; index += 1 } else { break }
         }
-        marker = marker.trimmingCharacters(in: .whitespaces)
+        marker = marker.trimmingWhitespaces()
         guard marker.hasPrefix("[!"), marker.hasSuffix("]"),
               let kind = Kind(rawValue: String(marker.dropFirst(2).dropLast()).lowercased()) else { return nil }
         // The marker must end its line: what follows is a line break or nothing.

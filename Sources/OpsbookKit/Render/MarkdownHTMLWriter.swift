@@ -279,7 +279,7 @@ struct MarkdownHTMLWriter {
 
     /// `check:ID` spans become links to the check they name.
     private mutating func codeSpan(_ literal: String) {
-        let trimmed = literal.trimmingCharacters(in: .whitespaces)
+        let trimmed = literal.trimmingWhitespaces()
         if trimmed.hasPrefix("check:") {
             let id = String(trimmed.dropFirst(6))
             if let target = checkLink(id) {

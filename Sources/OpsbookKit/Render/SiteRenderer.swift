@@ -43,22 +43,31 @@ public struct SiteRenderer: Sendable {
             return context
         }()
         PhaseClock.mark("context")
-        // The dashboard is one long render: it is made beside the pages rather than after them.
-        let dashboard = Locked<Result<[(path: String, html: String)], any Error>?>(nil)
+        // Each folder made once, before the pages are written into it from several threads.
+        let base = dir.path
+        for folder in Set(handbook.pages.map { Self.folder(of: $0.outputPath) }).sorted() where !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: base + "/" + folder, withIntermediateDirectories: true)
+        }
+        // The site's other long pieces, the dashboard and the results file, are made beside the
+        // pages rather than after them; every file is still written in the order it always was,
+        // so where a page and a generated file share a path, the later one wins as before.
+        let others = Locked<Result<OtherFiles, any Error>?>(nil)
         try renderPages(Array(handbook.pages.indices), context: context, alongside: {
-            let made = Result { try dashboardPages(context) }
-            dashboard.withLock { $0 = made }
+            let made = Result { OtherFiles(chrome: try chromePages(context), dashboard: try dashboardPages(context),
+                                           results: try ResultsFile.json(results)) }
+            others.withLock { $0 = made }
         }) { path, html in
-            try writeFile(html, to: dir.appendingPathComponent(path))
+            try PlainFile.write(html, toPath: base + "/" + path)
         }
         PhaseClock.mark("pages")
-        for (path, html) in try chromePages(context) { try writeFile(html, to: dir.appendingPathComponent(path)) }
+        let other = try others.withLock { $0! }.get()
+        for (path, html) in other.chrome { try writeFile(html, to: dir.appendingPathComponent(path)) }
         if let (fleet, index) = context.fleet {
             try writeFleetPages(fleet, index: index, handbook, context: context, to: dir)
         }
-        for (path, html) in try dashboard.withLock({ $0! }).get() { try writeFile(html, to: dir.appendingPathComponent(path)) }
+        for (path, html) in other.dashboard { try writeFile(html, to: dir.appendingPathComponent(path)) }
         PhaseClock.mark("site pages")
-        try PlainFile.write(ResultsFile.json(results), to: dir.appendingPathComponent("results.json"))
+        try PlainFile.write(other.results, to: dir.appendingPathComponent("results.json"))
         try theme.copyAssets(to: dir.appendingPathComponent("assets"))
         try vendor.copy(into: dir.appendingPathComponent("assets"))
         try copyContentFiles(from: URL(fileURLWithPath: handbook.root).appendingPathComponent("content"), to: dir)
@@ -71,15 +80,15 @@ public struct SiteRenderer: Sendable {
         let search = try theme.render("search", [String: String]())
         // Served for any missing address, at any depth: its links start at the server's root.
         let notFound = try theme.render("404", [String: String]())
-        return [("search.html", try theme.render("page", context.wrap(search, title: "搜尋", path: "search.html"))),
-                ("404.html", try theme.render("page", context.wrap(notFound, title: "找不到頁面", path: "404.html", prefix: "/")))]
+        return [("search.html", try theme.render(page: context.wrap(search, title: "搜尋", path: "search.html"))),
+                ("404.html", try theme.render(page: context.wrap(notFound, title: "找不到頁面", path: "404.html", prefix: "/")))]
     }
 
     /// The dashboard, and `index.html` too when the handbook has no `content/index.md`.
     func dashboardPages(_ context: SiteContext) throws -> [(path: String, html: String)] {
         var dashboard = try theme.render("dashboard", context.dashboardView())
         if let (fleet, index) = context.fleet { dashboard += fleet.dashboardHTML(context.handbook, index: index) }
-        let html = try theme.render("page", context.wrap(dashboard, title: "儀表板", path: "dashboard.html"))
+        let html = try theme.render(page: context.wrap(dashboard, title: "儀表板", path: "dashboard.html"))
         return [("dashboard.html", html)] + (Self.dashboardIsIndex(context.handbook) ? [("index.html", html)] : [])
     }
 
@@ -89,13 +98,13 @@ public struct SiteRenderer: Sendable {
     /// The matrix (several targets), one evidence page and one results file per target.
     private func writeFleetPages(_ fleet: FleetSite, index: FleetIndex, _ handbook: Handbook, context: SiteContext, to dir: URL) throws {
         if fleet.runs.count > 1 {
-            try writeFile(try theme.render("page", context.wrap(fleet.matrixHTML(handbook, index: index), title: "驗收矩陣", path: "matrix.html")),
+            try writeFile(try theme.render(page: context.wrap(fleet.matrixHTML(handbook, index: index), title: "驗收矩陣", path: "matrix.html")),
                           to: dir.appendingPathComponent("matrix.html"))
         }
         for (i, run) in fleet.runs.enumerated() {
             let path = FleetSite.evidencePath(run.target)
             let prefix = LinkRewriter.rootPrefix(forOutputPath: path)
-            try writeFile(try theme.render("page", context.wrap(fleet.evidenceHTML(run, verdicts: index.verdicts[i], handbook, prefix: prefix),
+            try writeFile(try theme.render(page: context.wrap(fleet.evidenceHTML(run, verdicts: index.verdicts[i], handbook, prefix: prefix),
                                                                  title: "\(run.target) 的檢查證據", path: path)),
                           to: dir.appendingPathComponent(path))
             try writeFile(String(decoding: try ResultsFile.json(run.results), as: UTF8.self),
@@ -116,12 +125,24 @@ public struct SiteRenderer: Sendable {
             guard n > 0 else { return alongside() }
             let index = indices[n - 1]
             do {
-                try write(pages[index].outputPath, try theme.render("page", context.pageView(pages[index], index: index)))
+                try write(pages[index].outputPath, try theme.render(page: context.pageView(pages[index], index: index)))
             } catch {
                 failures.withLock { $0[index] = error }
             }
         }
         if let first = failures.withLock({ $0.min { $0.key < $1.key }?.value }) { throw first }
+    }
+
+    /// What the site has besides the pages, made while the pages are.
+    private struct OtherFiles {
+        var chrome: [(path: String, html: String)]
+        var dashboard: [(path: String, html: String)]
+        var results: Data
+    }
+
+    /// `a/b/c.html` → `a/b`; `c.html` → "".
+    static func folder(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
     }
 
     private func writeFile(_ text: String, to url: URL) throws {

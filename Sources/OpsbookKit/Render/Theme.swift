@@ -8,6 +8,8 @@ import Mustache
 public struct Theme: Sendable {
     private var library: MustacheLibrary
     private var assets: [String: Asset]
+    /// No `theme/page.mustache`: pages are rendered by `BuiltInPage`, byte for byte the same.
+    private var pageIsBuiltIn = true
 
     /// An asset's bytes: built in, or a file of the handbook's theme read when the site is written.
     enum Asset: Sendable {
@@ -30,6 +32,7 @@ public struct Theme: Sendable {
             for (name, url) in Self.files(in: override) {
                 if name.hasSuffix(".mustache") {
                     templates[name] = (try String(contentsOf: url, encoding: .utf8), url.path)
+                    if name == "page.mustache" { pageIsBuiltIn = false }
                 } else {
                     assets[name] = .file(url)
                 }
@@ -64,6 +67,11 @@ public struct Theme: Sendable {
     /// The names of the assets the site gets (`style.css`, …), sorted.
     public var assetNames: [String] { assets.keys.sorted() }
 
+    /// A page of the site: the built-in template in Swift, or the theme's own through Mustache.
+    func render(page view: PageView) throws -> String {
+        pageIsBuiltIn ? BuiltInPage.render(view) : try render("page", view)
+    }
+
     func render(_ name: String, _ view: Any) throws -> String {
         let boxed: Any = (view as? any MustacheParent).map(ViewBox.init) ?? view
         guard let html = library.render(boxed, withTemplate: name) else {
@@ -79,7 +87,7 @@ public struct Theme: Sendable {
             let destination = dir.appendingPathComponent(name)
             try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             switch asset {
-            case .embedded(let data): try data.write(to: destination)
+            case .embedded(let data): try PlainFile.write(data, to: destination)
             case .file(let url): try fm.copyItem(at: url, to: destination)
             }
         }

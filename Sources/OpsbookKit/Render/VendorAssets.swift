@@ -68,7 +68,7 @@ public struct VendorAssets: Sendable {
                                    workingDirectory: FileManager.default.currentDirectoryPath, timeoutMilliseconds: 20_000)
         guard let outcome = try? process.run(), outcome.exitStatus == 0 else { return nil }
         let lines = String(decoding: outcome.output, as: UTF8.self).split(separator: "\n")
-        guard let dir = lines.last?.trimmingCharacters(in: .whitespaces), dir.hasPrefix("/") else { return nil }
+        guard let dir = lines.last?.trimmingWhitespaces(), dir.hasPrefix("/") else { return nil }
         return dir + "/" + file
     }
 }
