@@ -42,4 +42,36 @@ final class CriterionAnchorTests: XCTestCase {
         let criteria = try XCTUnwrap(json?["criteria"] as? [[String: Any]])
         XCTAssertEqual(criteria.first?["anchor"] as? String, "監控告警上線")
     }
+
+    /// The anchor slug as it was written before it was made to remember its last hyphen instead
+    /// of asking the string: anchors are links readers keep, so the new one must agree.
+    private static func oracleSlug(_ text: String, fallback: String = "section") -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                let c = Character(scalar)
+                if c.isLetter || c.isNumber || c == "_" { out += c.lowercased() }
+                else if (c == " " || c == "-") && !out.hasSuffix("-") && !out.isEmpty { out += "-" }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                out.unicodeScalars.append(scalar)
+            } else if scalar.properties.isWhitespace && !out.hasSuffix("-") && !out.isEmpty {
+                out += "-"
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? fallback : out
+    }
+
+    func testSlugAgreesWithTheWayItWasWritten() {
+        let pieces = ["", " ", "-", "--", " - ", "_", "a", "Z", "9", "!", "`", "\t", "\u{3000}", "\u{A0}", "檢查", "é", "e\u{301}",
+                      "Ⅻ", "٣", "🙂", "\u{200B}", "(", "：", "、", "etcd", "P0"]
+        var generator = SystemRandomNumberGenerator()
+        var cases = pieces.flatMap { a in pieces.map { a + $0 } }
+        for _ in 0..<5000 {
+            cases.append((0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for text in cases {
+            XCTAssertEqual(AnchorMaker.slug(text), Self.oracleSlug(text), text)
+        }
+    }
 }

@@ -311,3 +311,16 @@ final class SiteOnceTests: XCTestCase {
         XCTAssertTrue(try XCTUnwrap(a["runbooks/disk.html"]).contains("stale-notice"))
     }
 }
+
+extension SiteOnceTests {
+    /// Pages are handed to the writing threads one folder at a time in turn, so two threads
+    /// rarely create files in one folder at once; every page still comes exactly once, and each
+    /// folder's pages keep their order.
+    func testPagesAreTakenFromEachFolderInTurn() {
+        let paths = ["a/1", "a/2", "a/3", "b/1", "c/1", "c/2", "top"]
+        let pages = paths.map { TestSupport.page("# \($0)\n", path: "content/\($0).md").0 }
+        let order = SiteRenderer.acrossFolders(pages)
+        XCTAssertEqual(order.map { paths[$0] }, ["a/1", "b/1", "c/1", "top", "a/2", "c/2", "a/3"])
+        XCTAssertEqual(SiteRenderer.acrossFolders([]), [])
+    }
+}

@@ -302,20 +302,38 @@ struct AnchorMaker {
         return cut
     }
 
+    /// Scalar by scalar, remembering whether the last one kept was a hyphen (rather than asking
+    /// the string, which goes through grapheme breaking each time).
     static func slug(_ text: String, fallback: String = "section") -> String {
-        var out = ""
+        var out = String.UnicodeScalarView()
+        var endsInHyphen = false
+        func hyphen() {
+            guard !endsInHyphen, !out.isEmpty else { return }
+            out.append("-")
+            endsInHyphen = true
+        }
         for scalar in text.unicodeScalars {
-            if scalar.isASCII {
-                let c = Character(scalar)
-                if c.isLetter || c.isNumber || c == "_" { out += c.lowercased() }
-                else if (c == " " || c == "-") && !out.hasSuffix("-") && !out.isEmpty { out += "-" }
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                out.unicodeScalars.append(scalar)
-            } else if scalar.properties.isWhitespace && !out.hasSuffix("-") && !out.isEmpty {
-                out += "-"
+            switch scalar.value {
+            case 0x61...0x7A, 0x30...0x39, 0x5F:                    // a-z 0-9 _
+                out.append(scalar)
+                endsInHyphen = false
+            case 0x41...0x5A:                                        // A-Z
+                out.append(Unicode.Scalar(scalar.value + 0x20)!)
+                endsInHyphen = false
+            case 0x20, 0x2D:                                         // space, hyphen
+                hyphen()
+            case 0..<0x80:                                           // other ASCII: dropped
+                break
+            default:
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    out.append(scalar)
+                    endsInHyphen = false
+                } else if scalar.properties.isWhitespace {
+                    hyphen()
+                }
             }
         }
-        while out.hasSuffix("-") { out.removeLast() }
-        return out.isEmpty ? fallback : out
+        if endsInHyphen { out.removeLast() }
+        return out.isEmpty ? fallback : String(out)
     }
 }
