@@ -107,3 +107,13 @@ extension LintTests {
         }
     }
 }
+
+extension LintTests {
+    /// Link targets are resolved the way `URL.standardizedFileURL` resolved them: dot segments
+    /// removed from the written path, symbolic links left to `stat`.
+    func testLinkTargetsAreResolvedAsStandardizedFileURLsWere() {
+        for path in ["/r/content/a/../index.md", "/r/content/./a//b.md", "/r/content/../../../x", "/r/content/a/", "/", "/r/c/d/../../e/./f/.."] {
+            XCTAssertEqual(BrokenPageLink.lexicalPath(path), URL(fileURLWithPath: path).standardizedFileURL.path, path)
+        }
+    }
+}

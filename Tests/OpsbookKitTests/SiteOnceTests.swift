@@ -309,6 +309,10 @@ final class SiteOnceTests: XCTestCase {
             XCTAssertTrue(phase.contains(part), part)
         }
         XCTAssertTrue(try XCTUnwrap(a["runbooks/disk.html"]).contains("stale-notice"))
+        let dashboard = try XCTUnwrap(a["dashboard.html"])
+        for part in ["<section class=\"page-group\" id=\"", "<li><a href=\"phases/phase-1.html#", "class=\"mark-claimed\"", "資料庫在線 &amp; &quot;好&quot; &lt;ok&gt;"] {
+            XCTAssertTrue(dashboard.contains(part), part)
+        }
     }
 }
 

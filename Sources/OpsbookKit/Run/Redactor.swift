@@ -43,6 +43,10 @@ public struct Redactor: Sendable {
 
     public static let mask = "[REDACTED]"
 
+    /// Compiles the built-in rules now rather than at their first use (Swift's regex parser
+    /// takes a few milliseconds): `build` does it while the pages load.
+    static func compileBuiltInRules() { _ = builtIn }
+
     /// Contract §6's kinds. Each rule keeps what names the secret (`Authorization: Bearer `,
     /// `DB_PASSWORD=`, the user of a URL) and masks only the secret itself.
     static let builtIn: [Rule] = [
