@@ -53,61 +53,114 @@ struct FrontMatterDecoder {
         return line.trimmingWhitespaces() == fence
     }
 
-    func decode(_ yaml: String, firstLine: Int) -> (FrontMatter, [Diagnostic]) {
+    /// `flat`: read `key: word` front matter without Yams when it is nothing more than that
+    /// (`FlatFrontMatter`); the tests turn it off to compare the two.
+    func decode(_ yaml: String, firstLine: Int, flat: Bool = true) -> (FrontMatter, [Diagnostic]) {
+        if flat, let entries = FlatFrontMatter.entries(yaml, path: path, firstLine: firstLine) {
+            return decode(entries)
+        }
         let file = YAMLFile(path: path, lineOffset: firstLine - 1, resolver: .basic)
-        var fm = FrontMatter()
         let root: Node
         switch file.parse(yaml) {
-        case .failure(let d): return (fm, [d])
-        case .success(nil): return (fm, [])
+        case .failure(let d): return (FrontMatter(), [d])
+        case .success(nil): return (FrontMatter(), [])
         case .success(let node?): root = node
         }
         guard case .mapping(let mapping) = root else {
-            return (fm, [.error("frontmatter.type", "front matter must be a mapping of `key: value`", at: file.position(root))])
+            return (FrontMatter(), [.error("frontmatter.type", "front matter must be a mapping of `key: value`", at: file.position(root))])
         }
+        return decode(mapping.map { (key: $0.key.string ?? "", value: Value($0.value, file: file)) })
+    }
+
+    private func decode(_ entries: [(key: String, value: Value)]) -> (FrontMatter, [Diagnostic]) {
+        var fm = FrontMatter()
         var problems: [Diagnostic] = []
-        for (keyNode, value) in mapping {
-            let key = keyNode.string ?? ""
-            if let problem = apply(key, value, to: &fm, file: file) { problems.append(problem) }
+        for (key, value) in entries {
+            if let problem = apply(key, value, to: &fm) { problems.append(problem) }
         }
         return (fm, problems)
     }
 
+    /// A value as the keys read it, whichever reader found it.
+    struct Value {
+        /// A scalar's text; nil for a mapping, a list or an alias.
+        var text: String?
+        /// A list's items; nil for anything else.
+        var items: [Value]?
+        /// How an error quotes it (`YAMLFile.show`).
+        var shown: String
+        var position: SourcePosition
+
+        init(text: String, position: SourcePosition) {
+            self.text = text
+            shown = "\"\(text)\""
+            self.position = position
+        }
+
+        init(_ node: Node, file: YAMLFile) {
+            text = node.scalar?.string
+            if case .sequence(let seq) = node { items = seq.map { Value($0, file: file) } }
+            shown = YAMLFile.show(node)
+            position = file.position(node)
+        }
+    }
+
     /// Sets one key; returns the problem if its value has the wrong type.
-    private func apply(_ key: String, _ value: Node, to fm: inout FrontMatter, file: YAMLFile) -> Diagnostic? {
-        func set<T>(_ result: Result<T, Diagnostic>, _ assign: (T) -> Void) -> Diagnostic? {
-            switch result {
-            case .success(let v): assign(v); return nil
-            case .failure(let d): return d
+    private func apply(_ key: String, _ value: Value, to fm: inout FrontMatter) -> Diagnostic? {
+        func typeError(_ value: Value, _ expected: String) -> Diagnostic {
+            .error("yaml.type", "`\(key)` must be \(expected), got \(value.shown)", at: value.position)
+        }
+        func string(_ assign: (String) -> Void) -> Diagnostic? {
+            guard let text = value.text else { return typeError(value, "a string") }
+            assign(text)
+            return nil
+        }
+        func int(_ assign: (Int) -> Void) -> Diagnostic? {
+            guard let text = value.text, let n = Int(text) else { return typeError(value, "a whole number") }
+            assign(n)
+            return nil
+        }
+        func day(_ assign: (Day) -> Void) -> Diagnostic? {
+            guard let text = value.text, let d = Day(iso: text) else {
+                return .error("yaml.bad-date", "`\(key)` must be a real date written YYYY-MM-DD, got \(value.shown)", at: value.position)
             }
+            assign(d)
+            return nil
         }
         switch key {
-        case "title": return set(file.string(value, key)) { fm.title = $0 }
-        case "owner": return set(file.string(value, key)) { fm.owner = $0 }
-        case "component": return set(file.string(value, key)) { fm.component = $0 }
-        case "order": return set(file.int(value, key)) { fm.order = $0 }
-        case "phase": return set(file.int(value, key)) { fm.phase = $0 }
-        case "tags": return set(file.strings(value, key)) { fm.tags = $0 }
-        case "starts": return set(file.day(value, key)) { fm.starts = $0 }
-        case "due": return set(file.day(value, key)) { fm.due = $0 }
-        case "last-reviewed": return set(file.day(value, key)) { fm.lastReviewed = $0 }
+        case "title": return string { fm.title = $0 }
+        case "owner": return string { fm.owner = $0 }
+        case "component": return string { fm.component = $0 }
+        case "order": return int { fm.order = $0 }
+        case "phase": return int { fm.phase = $0 }
+        case "tags":
+            guard let items = value.items else { return typeError(value, "a list of words") }
+            var tags: [String] = []
+            for item in items {
+                guard let text = item.text else { return typeError(item, "a list of words") }
+                tags.append(text)
+            }
+            fm.tags = tags
+        case "starts": return day { fm.starts = $0 }
+        case "due": return day { fm.due = $0 }
+        case "last-reviewed": return day { fm.lastReviewed = $0 }
         case "kind":
-            guard let s = value.string, let kind = PageKind(rawValue: s) else {
-                return .error("frontmatter.kind", "`kind` must be one of phase, runbook, guide, page; got \(YAMLFile.show(value))", at: file.position(value))
+            guard let s = value.text, let kind = PageKind(rawValue: s) else {
+                return .error("frontmatter.kind", "`kind` must be one of phase, runbook, guide, page; got \(value.shown)", at: value.position)
             }
             fm.kind = kind
         case "severity":
-            guard let s = value.string, let sev = Severity(rawValue: s.uppercased()) else {
-                return .error("frontmatter.severity", "`severity` must be one of P0, P1, P2, P3; got \(YAMLFile.show(value))", at: file.position(value))
+            guard let s = value.text, let sev = Severity(rawValue: s.uppercased()) else {
+                return .error("frontmatter.severity", "`severity` must be one of P0, P1, P2, P3; got \(value.shown)", at: value.position)
             }
             fm.severity = sev
         case "review-every":
-            guard let s = value.string, let days = Self.days(s) else {
-                return .error("frontmatter.review-every", "`review-every` must be a number of days, weeks or months such as 90d, 12w, 6m; got \(YAMLFile.show(value))", at: file.position(value))
+            guard let s = value.text, let days = Self.days(s) else {
+                return .error("frontmatter.review-every", "`review-every` must be a number of days, weeks or months such as 90d, 12w, 6m; got \(value.shown)", at: value.position)
             }
             fm.reviewEveryDays = days
         default:
-            fm.extra[key] = value.string ?? YAMLFile.show(value)
+            fm.extra[key] = value.text ?? value.shown
         }
         return nil
     }

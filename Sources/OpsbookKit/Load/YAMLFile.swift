@@ -65,11 +65,6 @@ struct YAMLFile {
 
     // MARK: typed reads that report where a value has the wrong type
 
-    func string(_ node: Node, _ key: String) -> Result<String, Diagnostic> {
-        guard case .scalar(let s) = node else { return .failure(typeError(node, key, "a string")) }
-        return .success(s.string)
-    }
-
     func int(_ node: Node, _ key: String) -> Result<Int, Diagnostic> {
         guard case .scalar(let s) = node, let n = Int(s.string) else { return .failure(typeError(node, key, "a whole number")) }
         return .success(n)

@@ -91,11 +91,13 @@ extension SiteContext {
             guard let verdicts = verdictsByPage[page.path], !verdicts.isEmpty else { continue }
             let href = page.outputHref
             let slug = Self.groupSlug(page.path)
+            // One pass over the page's verdicts, not a filtered copy of them per status.
+            var links: [CriterionStatus: [DashboardView.CriterionLink]] = [:]
+            for verdict in verdicts { links[verdict.status, default: []].append(criterionLink(verdict)) }
             for status in CriterionStatus.allCases {
-                let mine = verdicts.filter { $0.status == status }
-                guard !mine.isEmpty else { continue }
+                guard let mine = links[status] else { continue }
                 groups[status, default: []].append(.init(anchor: "status-\(status.rawValue)--\(slug)", title: page.title,
-                                                          href: href, criteria: mine.map(criterionLink)))
+                                                          href: href, criteria: mine))
             }
         }
         return CriterionStatus.allCases.compactMap { status in

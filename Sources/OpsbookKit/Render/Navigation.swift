@@ -119,24 +119,26 @@ struct SiteNav: Sendable {
 
     private func append(list: Int, current: String, prefix: String, open: Set<Substring>, to out: inout String) {
         out += "<ul>"
+        // Fields are read through `entries[index]`, never a copy of the entry: copying one retains
+        // each of its strings, and this runs for every entry of the sidebar on every page.
         for index in entries[list].children {
-            let entry = entries[index]
-            let isCurrent = entry.outputPath == current
-            let isOpen = entry.folder.map { open.contains($0[...]) } ?? false
-            guard isCurrent || (isOpen && !entry.children.isEmpty) else {
-                out += entry.closedHead
-                if entry.pageHref != nil { out += prefix; out += entry.closedTail }
+            let isCurrent = entries[index].outputPath == current
+            let isOpen = entries[index].folder.map { open.contains($0[...]) } ?? false
+            let hasChildren = !entries[index].children.isEmpty
+            guard isCurrent || (isOpen && hasChildren) else {
+                out += entries[index].closedHead
+                if entries[index].pageHref != nil { out += prefix; out += entries[index].closedTail }
                 continue
             }
             out += isCurrent ? "<li class=\"current\">" : "<li>"
-            if let href = entry.pageHref {
+            if let href = entries[index].pageHref {
                 out += "<a href=\""; out += prefix; out += href
                 out += isCurrent ? "\" aria-current=\"page\">" : "\">"
-                out += entry.labelHTML; out += "</a>"
+                out += entries[index].labelHTML; out += "</a>"
             } else {
-                out += "<span class=\"folder\">"; out += entry.labelHTML; out += "</span>"
+                out += "<span class=\"folder\">"; out += entries[index].labelHTML; out += "</span>"
             }
-            if isOpen, !entry.children.isEmpty { append(list: index, current: current, prefix: prefix, open: open, to: &out) }
+            if isOpen, hasChildren { append(list: index, current: current, prefix: prefix, open: open, to: &out) }
             out += "</li>"
         }
         out += "</ul>"

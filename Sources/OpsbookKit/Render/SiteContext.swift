@@ -130,7 +130,7 @@ struct SiteContext {
 
     static func counts(_ verdicts: [CriterionVerdict]) -> [PageView.Count] {
         CriterionStatus.allCases.compactMap { status in
-            let n = verdicts.filter { $0.status == status }.count
+            let n = verdicts.reduce(0) { $1.status == status ? $0 + 1 : $0 }
             guard n > 0 else { return nil }
             let (icon, word) = StatusLabel.criterion(status)
             return PageView.Count(status: status.rawValue, word: word, icon: icon, count: n)

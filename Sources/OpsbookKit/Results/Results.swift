@@ -36,7 +36,8 @@ public struct Results: Sendable {
         (checks ?? []).contains { $0.status.isFailure } || criteria.contains { $0.status == .failed }
     }
 
-    public func count(_ status: CheckStatus) -> Int { (checks ?? []).filter { $0.status == status }.count }
-    public func count(_ status: CriterionStatus) -> Int { criteria.filter { $0.status == status }.count }
+    // Counted in place: `filter` would copy every matching verdict first.
+    public func count(_ status: CheckStatus) -> Int { (checks ?? []).reduce(0) { $1.status == status ? $0 + 1 : $0 } }
+    public func count(_ status: CriterionStatus) -> Int { criteria.reduce(0) { $1.status == status ? $0 + 1 : $0 } }
     public var claimedFailing: [CriterionVerdict] { criteria.filter(\.isClaimedFailing) }
 }
