@@ -286,11 +286,18 @@ final class SiteOnceTests: XCTestCase {
                 # 磁碟滿了
 
                 只有一個標題。
+
+                ```check disk-free
+                $ df -h /var
+                ok
+                ```
                 """,
+            "content/runbooks/fresh.md": "---\nkind: runbook\nlast-reviewed: 2026-11-01\n---\n# 還新的 <runbook>\n",
         ])
         let verdicts = Pipeline.VerdictSource.given(
             [CheckResult(id: "db-up", page: "content/phases/phase-1.md", line: 17, status: .failed, exit: 1, attempts: 1, output: "down\n"),
-             CheckResult(id: "svc-up", page: "content/phases/phase-1.md", line: 22, status: .passed, exit: 0, attempts: 1, output: "ok\n")],
+             CheckResult(id: "svc-up", page: "content/phases/phase-1.md", line: 22, status: .passed, exit: 0, attempts: 1, output: "ok\n"),
+             CheckResult(id: "disk-free", page: "content/runbooks/disk.md", line: 13, status: .failed, exit: 1, attempts: 1, output: "full\n")],
             target: "lab", started: started, finished: started.addingTimeInterval(5))
         let fragments = try Pipeline.build(root: root, out: "fragments", verdicts: verdicts, options: .init(search: false))
         XCTAssertFalse(fragments.stopped, "\(fragments.diagnostics)")
@@ -310,7 +317,9 @@ final class SiteOnceTests: XCTestCase {
         }
         XCTAssertTrue(try XCTUnwrap(a["runbooks/disk.html"]).contains("stale-notice"))
         let dashboard = try XCTUnwrap(a["dashboard.html"])
-        for part in ["<section class=\"page-group\" id=\"", "<li><a href=\"phases/phase-1.html#", "class=\"mark-claimed\"", "資料庫在線 &amp; &quot;好&quot; &lt;ok&gt;"] {
+        for part in ["<section class=\"page-group\" id=\"", "<li><a href=\"phases/phase-1.html#", "class=\"mark-claimed\"", "資料庫在線 &amp; &quot;好&quot; &lt;ok&gt;",
+                     "<tr class=\"stale\"><td data-label=\"Runbook\">", "<a class=\"badge status-failed\" href=\"#status-failed--", "還新的 &lt;runbook&gt;",
+                     "<span class=\"badge status-manual\">", "值班 &quot;SRE&quot;"] {
             XCTAssertTrue(dashboard.contains(part), part)
         }
     }

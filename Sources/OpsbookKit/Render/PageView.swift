@@ -94,6 +94,22 @@ struct DashboardView {
         var title: String; var href: String; var component: String; var severity: String; var owner: String
         var lastReviewed: String; var stale: Bool; var checksIcon: String; var checksWord: String; var checksStatus: String
         var checksHref: String?
+
+        /// The table row (four lines): every runbook has one, so it is assembled here rather than
+        /// by a dozen Mustache lookups per row. A theme may still loop over `runbooks`.
+        var rowHTML: String {
+            func e(_ text: String) -> String { HTML.escape(text) }
+            var out = "<tr\(stale ? " class=\"stale\"" : "")><td data-label=\"Runbook\"><a href=\"\(e(href))\">\(e(title))</a></td>\n<td data-label=\"檢查\">"
+            if let checksHref {
+                out += "<a class=\"badge status-\(e(checksStatus))\" href=\"#\(e(checksHref))\">"
+            } else {
+                out += "<span class=\"badge status-\(e(checksStatus))\">"
+            }
+            out += "<span aria-hidden=\"true\">\(e(checksIcon))</span> \(e(checksWord))\(checksHref == nil ? "</span>" : "</a>")</td>\n"
+            out += "<td class=\"nowrap\" data-label=\"上次審閱\">\(e(lastReviewed))\(stale ? " <span class=\"badge status-failed\">⚠ 過期</span>" : "")</td>\n"
+            out += "<td data-label=\"元件\">\(e(component))</td><td data-label=\"嚴重度\">\(e(severity))</td><td data-label=\"負責人\">\(e(owner))</td></tr>\n"
+            return out
+        }
     }
     struct PageGroup { var anchor: String; var title: String; var href: String; var criteria: [CriterionLink] }
     struct StatusGroup {
@@ -221,6 +237,7 @@ extension DashboardView: MustacheParent {
         case "hasFailingPages": return hasFailingPages
         case "runbooks": return runbooks
         case "hasRunbooks": return hasRunbooks
+        case "runbooksHTML": return runbooks.map(\.rowHTML).joined()
         case "verdict": return verdict
         case "verdictStatus": return verdictStatus
         case "counts": return counts
