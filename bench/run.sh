@@ -8,7 +8,7 @@
 #
 # BENCH_QUICK=1: 100 pages only, one run, two serve rounds (a smoke test of the harness).
 # Other knobs: SIZES="100 1000 5000", RUNS=5 (RUNS_LARGE=3 at 5000 pages and more),
-# SERVE_PAGES=1000, SERVE_ROUNDS=5, OPSBOOK_BIN, CC.
+# SERVE_PAGES=1000, SERVE_ROUNDS=5, OPSBOOK_BIN, CC, BENCH_DIR (where books and outputs go; tmpfs by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${OPSBOOK_BIN:-.build/release/opsbook}
