@@ -239,75 +239,10 @@ final class SiteOnceTests: XCTestCase {
     /// (`Fixtures/render/sectioned-theme`). Every page must come out the same byte for byte, with
     /// every list present and empty, and text that needs escaping in each.
     func testListFragmentsWriteWhatTheSectionsWrote() throws {
-        let started = Date(timeIntervalSince1970: 1_700_000_000)
-        let root = try TestSupport.handbook([
-            "content/index.md": "# 手冊 <&\"'>\n\n首頁。\n",
-            "content/phases/index.md": "---\norder: 1\ntitle: 階段 \"一\" & <二>\n---\n# 階段\n",
-            "content/phases/phase-1.md": """
-                ---
-                title: 階段 1 <b>'x'</b>
-                kind: phase
-                phase: 1
-                order: 1
-                owner: 維運 & 平台 <組>
-                starts: 2026-01-05
-                due: 2026-02-01
-                tags: [etcd, "a<b"]
-                ---
-                # 階段 1
-
-                ## 驗收條件 & "其他"
-
-                ### 子節 <x>
-
-                - [x] 資料庫在線 & "好" <ok>
-                  ```check db-up
-                  $ echo up
-                  up
-                  ```
-                - [ ] 服務在線
-                  ```check svc-up
-                  $ echo ok
-                  ok
-                  ```
-                - [ ] 人工確認
-
-                ## 收尾
-                """,
-            "content/runbooks/disk.md": """
-                ---
-                kind: runbook
-                component: etcd
-                severity: P1
-                last-reviewed: 2020-01-01
-                review-every: 90d
-                owner: 值班 "SRE"
-                ---
-                # 磁碟滿了
-
-                只有一個標題。
-
-                ```check disk-free
-                $ df -h /var
-                ok
-                ```
-                """,
-            "content/runbooks/fresh.md": "---\nkind: runbook\nlast-reviewed: 2026-11-01\n---\n# 還新的 <runbook>\n",
-        ])
-        let verdicts = Pipeline.VerdictSource.given(
-            [CheckResult(id: "db-up", page: "content/phases/phase-1.md", line: 17, status: .failed, exit: 1, attempts: 1, output: "down\n"),
-             CheckResult(id: "svc-up", page: "content/phases/phase-1.md", line: 22, status: .passed, exit: 0, attempts: 1, output: "ok\n"),
-             CheckResult(id: "disk-free", page: "content/runbooks/disk.md", line: 13, status: .failed, exit: 1, attempts: 1, output: "full\n")],
-            target: "lab", started: started, finished: started.addingTimeInterval(5))
-        let fragments = try Pipeline.build(root: root, out: "fragments", verdicts: verdicts, options: .init(search: false))
-        XCTAssertFalse(fragments.stopped, "\(fragments.diagnostics)")
-        let theme = root.appendingPathComponent("theme")
-        try FileManager.default.copyItem(at: TestSupport.fixtures.appendingPathComponent("render/sectioned-theme/theme"), to: theme)
-        let sections = try Pipeline.build(root: root, out: "sections", verdicts: verdicts, options: .init(search: false))
-        let (a, b) = (try IncrementalSiteTests.tree(fragments.site), try IncrementalSiteTests.tree(sections.site))
-        let pages = a.keys.filter { $0.hasSuffix(".html") }.sorted()
-        XCTAssertEqual(pages, b.keys.filter { $0.hasSuffix(".html") }.sorted())
-        for page in pages { XCTAssertEqual(a[page], b[page], page) }
+        let (root, verdicts) = try TestSupport.everyPartHandbook()
+        let a = try TestSupport.assertSameSite(root, verdicts: verdicts) { theme in
+            try FileManager.default.copyItem(at: TestSupport.fixtures.appendingPathComponent("render/sectioned-theme/theme"), to: theme)
+        }
         // Each list is on some page, so a fragment that wrote nothing would be seen.
         let phase = try XCTUnwrap(a["phases/phase-1.html"])
         for part in ["<nav class=\"breadcrumbs\"", "<dl class=\"facts\">", "<dd>維運 &amp; 平台 &lt;組&gt;</dd>", "<p class=\"counts\">",
