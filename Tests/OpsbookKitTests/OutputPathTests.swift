@@ -21,7 +21,7 @@ final class OutputPathTests: XCTestCase {
         while let rel = e.nextObject() as? String {
             let full = dir.appendingPathComponent(rel).path
             var isDir: ObjCBool = false
-            fm.fileExists(atPath: full, isDirectory: &isDir)
+            _ = fm.fileExists(atPath: full, isDirectory: &isDir)
             out[rel] = isDir.boolValue ? "<dir>" : (fm.contents(atPath: full).map { String(decoding: $0, as: UTF8.self) } ?? "<unreadable>")
         }
         return out

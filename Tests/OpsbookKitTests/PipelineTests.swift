@@ -201,3 +201,22 @@ final class PipelineTests: XCTestCase {
         XCTAssertFalse(out.stopped)
     }
 }
+
+extension PipelineTests {
+    /// `--only` judges just the criteria its checks decide, `--page` just that page's criteria;
+    /// the rest of the handbook is neither passed nor failed by a run that did not look at it.
+    func testOnlyAndPageJudgeOnlyWhatTheyRan() throws {
+        let root = try TestSupport.handbook([
+            "content/a.md": "# A\n- [ ] a up\n  ```check a-up\n  $ echo up\n  up\n  ```\n- [ ] a down\n  ```check a-down\n  $ echo up\n  down\n  ```\n",
+            "content/b.md": "# B\n- [ ] b up\n  ```check b-up\n  $ echo up\n  up\n  ```\n- [ ] b by hand\n",
+            "checks/targets.yaml": "default: lab\ntargets:\n  lab: {}\n",
+        ])
+        func judged(_ options: Pipeline.CheckOptions) throws -> [String: CriterionStatus] {
+            let outcome = try Pipeline.check(root: root, targets: nil, options: options)
+            return Dictionary(uniqueKeysWithValues: outcome.runs[0].results.criteria.map { ($0.criterion.text, $0.status) })
+        }
+        XCTAssertEqual(try judged(.init(run: settings, only: ["a-up"])), ["a up": .passed])
+        XCTAssertEqual(try judged(.init(run: settings, page: "content/b.md")), ["b up": .passed, "b by hand": .manual])
+        XCTAssertEqual(try judged(.init(run: settings)).count, 4)
+    }
+}

@@ -66,10 +66,10 @@ extension Pipeline {
         if stops(diagnostics, strict: options.strict) { return CheckOutcome(diagnostics: diagnostics, runs: [], stopped: true) }
 
         let selected = try select(handbook.checks, page: options.page, only: options.only)
-        let judged = handbook.restricted(to: selected, page: options.page)
+        let judged = handbook.criteria(decidedBy: selected, page: options.page)
         let revision = HandbookRevision.read(root: root)
         let runs = try await runTargets(selected, setups: setups, root: root, settings: options.run, progress: progress) { setup, checks, started, finished in
-            var results = Results(handbook: judged, checks: checks, attestations: setup.attestations, target: setup.target.name,
+            var results = Results(judging: judged, checks: checks, attestations: setup.attestations, target: setup.target.name,
                                   started: started, finished: finished, today: Day.today())
             results.handbookRevision = revision
             return results
@@ -109,18 +109,12 @@ extension Pipeline {
 }
 
 extension Handbook {
-    /// When only some checks ran, only the criteria they decide (or the page asked for) are judged.
-    func restricted(to checks: [CheckBlock], page: String?) -> Handbook {
-        guard checks.count != self.checks.count || page != nil else { return self }
+    /// When only some checks ran, only the criteria they decide (or the page asked for) are
+    /// judged. A list of criteria, not a handbook with pages cut down: a page's tree refers to its
+    /// criteria by index, so a page missing some must never reach the renderer.
+    func criteria(decidedBy checks: [CheckBlock], page: String?) -> [Criterion] {
+        guard checks.count != self.checks.count || page != nil else { return criteria }
         let ids = Set(checks.map(\.id))
-        var copy = self
-        copy.pages = pages.map { p in
-            var p = p
-            p.criteria = p.criteria.filter { c in
-                page.map { c.page == $0 } ?? !Set(c.checkIDs).isDisjoint(with: ids)
-            }
-            return p
-        }
-        return copy
+        return criteria.filter { c in page.map { c.page == $0 } ?? !Set(c.checkIDs).isDisjoint(with: ids) }
     }
 }

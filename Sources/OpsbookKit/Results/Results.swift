@@ -13,12 +13,19 @@ public struct Results: Sendable {
 
     public init(handbook: Handbook, checks: [CheckResult]?, attestations: [Attestation], target: String?,
                 started: Date?, finished: Date?, today: Day) {
+        self.init(judging: handbook.criteria, checks: checks, attestations: attestations, target: target,
+                  started: started, finished: finished, today: today)
+    }
+
+    /// Verdicts for these criteria only (`check --page`, `--only`: the criteria the checks that ran decide).
+    public init(judging criteria: [Criterion], checks: [CheckResult]?, attestations: [Attestation], target: String?,
+                started: Date?, finished: Date?, today: Day) {
         self.target = target
         self.started = started
         self.finished = finished
         self.checks = checks
         let byID = checks.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) }
-        criteria = handbook.criteria.map { criterion in
+        self.criteria = criteria.map { criterion in
             let attestation = attestations.first { $0.page == criterion.page && criterion.text.hasPrefix($0.criterionPrefix) }
             return CriterionJudge.judge(criterion, results: byID, attestation: attestation, today: today)
         }
