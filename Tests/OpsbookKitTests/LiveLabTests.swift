@@ -129,7 +129,7 @@ final class LiveLabTests: XCTestCase {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: which(tool)!)
         p.arguments = args
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)  // a failure shows as FileHandle's error below
         let handle = try FileHandle(forWritingTo: log)
         p.standardOutput = handle
         p.standardError = handle

@@ -149,3 +149,12 @@ final class OutputPathTests: XCTestCase {
         try assertRefused(["record", "--into", ""], in: root, mentions: "plain folder name")
     }
 }
+
+extension OutputPathTests {
+    /// The folder part of a site or handbook path, for paths NSString's `deletingLastPathComponent`
+    /// crashes on in Linux Foundation (`a`, `é`, `x/`) as well as ordinary ones.
+    func testParentFolderOfEveryShapeOfPath() {
+        let cases = ["a": "", "é": "", "x/": "x", "index": "", "phases/index": "phases", "a/b/c.html": "a/b", "": "", "/a": ""]
+        for (path, folder) in cases { XCTAssertEqual(path.parentFolder, folder, path) }
+    }
+}

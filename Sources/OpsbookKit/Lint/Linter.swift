@@ -71,7 +71,7 @@ struct BrokenPageLink: LintRule {
 
     private func check(_ page: Page, root: URL) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        let folder = page.path.lastIndex(of: "/").map { String(page.path[..<$0]) } ?? ""
+        let folder = page.path.parentFolder
         for link in page.links {
             let file = link.url.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let target = file.split(separator: "?").first.map(String.init) ?? file

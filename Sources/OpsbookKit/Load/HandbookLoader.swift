@@ -176,7 +176,7 @@ enum NavigationOrder {
     static func sort(_ pages: [Page]) -> [Page] {
         var orderOfFolder: [String: Int] = [:]
         for page in pages where page.isIndex {
-            let folder = (page.slugPath as NSString).deletingLastPathComponent
+            let folder = page.slugPath.parentFolder
             if let o = page.frontMatter.order { orderOfFolder[folder] = o }
         }
         func key(_ page: Page) -> [SortKey] {

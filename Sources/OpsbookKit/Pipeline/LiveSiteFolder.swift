@@ -48,17 +48,11 @@ struct LiveSiteFolder: Sendable {
     func remove(_ relative: String) throws {
         let target = root.appendingPathComponent(relative)
         guard unlink(target.path) == 0 || errno == ENOENT else { throw Self.failure("cannot remove", target.path) }
-        var folder = Self.parent(relative)
+        var folder = relative.parentFolder
         // rmdir fails on a folder that still has files: nothing else is ever removed.
         while !folder.isEmpty, rmdir(root.appendingPathComponent(folder).path) == 0 {
-            folder = Self.parent(folder)
+            folder = folder.parentFolder
         }
-    }
-
-    /// `a/b/c.html` → `a/b`, `a` → ``. (Not NSString's `deletingLastPathComponent`: on
-    /// Linux it crashes on a one-character name such as `a`.)
-    static func parent(_ relative: String) -> String {
-        relative.lastIndex(of: "/").map { String(relative[..<$0]) } ?? ""
     }
 
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {

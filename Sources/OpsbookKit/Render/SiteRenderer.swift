@@ -45,7 +45,7 @@ public struct SiteRenderer: Sendable {
         PhaseClock.mark("context")
         // Each folder made once, before the pages are written into it from several threads.
         let base = dir.path
-        for folder in Set(handbook.pages.map { Self.folder(of: $0.outputPath) }).sorted() where !folder.isEmpty {
+        for folder in Set(handbook.pages.map(\.outputPath.parentFolder)).sorted() where !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: base + "/" + folder, withIntermediateDirectories: true)
         }
         // The site's other long pieces, the dashboard and the results file, are made beside the
@@ -148,7 +148,7 @@ public struct SiteRenderer: Sendable {
         var folders: [String: Int] = [:]
         var queues: [[Int]] = []
         for (i, page) in pages.enumerated() {
-            let folder = folder(of: page.outputPath)
+            let folder = page.outputPath.parentFolder
             if let q = folders[folder] { queues[q].append(i) } else { folders[folder] = queues.count; queues.append([i]) }
         }
         var order: [Int] = []
@@ -159,11 +159,6 @@ public struct SiteRenderer: Sendable {
             round += 1
         }
         return order
-    }
-
-    /// `a/b/c.html` → `a/b`; `c.html` → "".
-    static func folder(of path: String) -> String {
-        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
     }
 
     private func writeFile(_ text: String, to url: URL) throws {
