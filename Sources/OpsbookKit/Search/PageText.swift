@@ -123,13 +123,13 @@ private struct Reader {
         }
         if PageTextExtractor.voidElements.contains(t.name) || t.isSelfClosing { return }
         stack.append(t.name)
-        if skipBelow == nil, !PageTextExtractor.skippedClasses.isDisjoint(with: t.classes) { skipBelow = stack.count }
+        if skipBelow == nil, t.hasClass(in: PageTextExtractor.skippedClasses) { skipBelow = stack.count }
         if skipBelow != nil { return }
         switch t.name {
         case "h1" where title.isEmpty && !inTitle: inTitle = true
         case "h2", "h3":
             closeSection()
-            anchor = t.id
+            anchor = t.id()
             inHeading = true
         default: break
         }
@@ -167,8 +167,9 @@ private struct Tag {
     var name = ""
     var isClosing = false
     var isSelfClosing = false
-    var classes: Set<String> = []
-    var id = ""
+    /// The attributes' bytes, read only when asked: most tags are closing tags or inside a part
+    /// search skips, and making a set of classes for each was most of reading a page.
+    private var attributes: ArraySlice<UInt8> = []
 
     init(_ inside: ArraySlice<UInt8>) {
         var s = inside
@@ -176,14 +177,19 @@ private struct Tag {
         if s.last == UInt8(ascii: "/") { isSelfClosing = true; s = s.dropLast() }
         let nameEnd = s.firstIndex(where: Self.isSpace) ?? s.endIndex
         name = String(decoding: s[s.startIndex..<nameEnd], as: UTF8.self)
-        let attributes = s[nameEnd...]
-        guard !attributes.isEmpty else { return }
-        if let value = Self.attribute(Self.classKey, in: attributes) {
-            classes = Set(String(decoding: value, as: UTF8.self).split(separator: " ").map(String.init))
-        }
-        if let value = Self.attribute(Self.idKey, in: attributes) {
-            id = Entities.decode(String(decoding: value, as: UTF8.self))
-        }
+        attributes = s[nameEnd...]
+    }
+
+    /// One of the tag's classes is in `names`.
+    func hasClass(in names: Set<String>) -> Bool {
+        guard !attributes.isEmpty, let value = Self.attribute(Self.classKey, in: attributes) else { return false }
+        return value.split(separator: UInt8(ascii: " ")).contains { names.contains(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// The `id` attribute, entities decoded; "" without one.
+    func id() -> String {
+        guard !attributes.isEmpty, let value = Self.attribute(Self.idKey, in: attributes) else { return "" }
+        return Entities.decode(String(decoding: value, as: UTF8.self))
     }
 
     private static let classKey = Array("class=\"".utf8), idKey = Array("id=\"".utf8)
