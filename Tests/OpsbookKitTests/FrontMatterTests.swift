@@ -11,7 +11,8 @@ final class FrontMatterTests: XCTestCase {
                          "phase", "x: y", "a #b", "a#b", "'quoted'", "\"dq\"", "it's", "[a, b]", "{a: 1}", "~", "null", "true", "a,b",
                          "x:", "http://a.b/c", " lead", "trail ", "tab\there", "é\u{301}", "\u{85}x", "x\u{2028}y", "\u{FEFF}x",
                          "x\u{80}", "x\u{FFFE}", "!tag", "*alias", "&anchor", "|", ">", "@x", "`x", "%x", "?x", "-x", ":x", ",x", "#x",
-                         "...", "a  b", "a\\b", "", "😀 emoji", "a: ", "k:v", "=", "<<", "1e3", "0x1F", "+1", "1_000"]
+                         "...", "a  b", "a\\b", "", "😀 emoji", "a: ", "k:v", "=", "<<", "1e3", "0x1F", "+1", "1_000",
+                         "x\u{A0}", "\u{A0}x", "x\u{3000}", "---", "a\u{200B}", "x\u{7F}", "x\u{1}"]
 
     private func line(_ generator: inout some RandomNumberGenerator) -> String {
         switch Int.random(in: 0..<20, using: &generator) {
