@@ -16,6 +16,10 @@ public struct BuildOutcome: Sendable {
     public var pages: Int
     /// The handbook as loaded and rendered (`serve` keeps it to update the site page by page).
     public var handbook: Handbook
+    /// The theme and browser libraries the site was written with (`serve` keeps them too, rather
+    /// than reading the theme and starting Python to find Mermaid a second time); nil when stopped.
+    public var theme: Theme?
+    public var vendor: VendorAssets?
     public var verdicts: [Results] { runs.map(\.results) }
     public var anyFailure: Bool { runs.contains { $0.results.anyFailure } }
 }
@@ -98,8 +102,9 @@ extension Pipeline {
         PhaseClock.mark("theme")
         var searchProblems: [Diagnostic] = []
         let fleetView = FleetSite(runs: runs.map { ($0.setup.target.name, $0.results) }, timeline: timeline)
+        let vendor = VendorAssets.installed(diagrams: handbook.drawsDiagrams)
         try guarded {
-            try SiteRenderer(theme: theme, today: Day.today(), vendor: VendorAssets.installed(diagrams: handbook.drawsDiagrams))
+            try SiteRenderer(theme: theme, today: Day.today(), vendor: vendor)
                 .render(handbook, runs[0].results, into: outURL, fleet: fleetView) { staging in
                     guard options.search else { return }
                     do {
@@ -110,7 +115,7 @@ extension Pipeline {
                 }
         }
         return BuildOutcome(diagnostics: diagnostics, siteDiagnostics: searchProblems, runs: runs, stopped: false,
-                            site: outURL, pages: handbook.pages.count, handbook: handbook)
+                            site: outURL, pages: handbook.pages.count, handbook: handbook, theme: theme, vendor: vendor)
     }
 
     private static func decide(_ handbook: Handbook, _ source: VerdictSource, root: URL, setups: [RunSetup],

@@ -15,13 +15,13 @@ struct RenderedSite: Sendable {
     /// A page shows each such check's verdict or links to where it is.
     var references: [String: Set<String>]
 
-    /// Reads what a full build just wrote into `site`.
-    init(handbook: Handbook, results: Results, root: URL, site: URL, search: Bool) throws {
+    /// Reads what a full build just wrote into `site`, with the theme and libraries it used.
+    init(handbook: Handbook, results: Results, theme: Theme, vendor: VendorAssets, site: URL, search: Bool) throws {
         self.handbook = handbook
         self.results = results
         today = Day.today()
-        theme = try Theme(override: Pipeline.themeFolder(root))
-        vendor = VendorAssets.installed(diagrams: handbook.drawsDiagrams)
+        self.theme = theme
+        self.vendor = vendor
         self.search = search
             ? Dictionary(try SearchIndexer().entries(site).map { ($0.url, try SearchIndexer.encode($0)) }, uniquingKeysWith: { a, _ in a })
             : nil

@@ -46,7 +46,7 @@ extension Pipeline {
 
         /// After `first`, a build of `root` into `out` with `options` that did not stop.
         public init(root: URL, out: String, after first: BuildOutcome, options: BuildOptions) throws {
-            guard !first.stopped, let results = first.verdicts.first else {
+            guard !first.stopped, let results = first.verdicts.first, let theme = first.theme, let vendor = first.vendor else {
                 throw PipelineError.usage("serve needs a site to start from; the first build stopped")
             }
             self.root = Pipeline.folder(root)
@@ -55,8 +55,8 @@ extension Pipeline {
             self.options = options
             fleet = first.runs.count > 1 || options.fleet.history != nil
             kept = KeptVerdicts(results, of: first.handbook)
-            state = try RenderedSite(handbook: first.handbook, results: results, root: self.root, site: first.site,
-                                 search: options.search)
+            state = try RenderedSite(handbook: first.handbook, results: results, theme: theme, vendor: vendor, site: first.site,
+                                     search: options.search)
         }
 
         /// Brings the site up to date with `changes` (paths relative to the root).
@@ -173,13 +173,14 @@ extension Pipeline {
                 given = kept.source(for: outcome.handbook)
                 outcome = try Pipeline.build(root: root, out: out, verdicts: given, options: options)
             }
-            if outcome.stopped {
+            // A build that did not stop wrote the site with a theme and libraries.
+            guard !outcome.stopped, let theme = outcome.theme, let vendor = outcome.vendor else {
                 pending = changes
                 return SiteUpdate(kind: .stopped, changes: changes.sorted(), written: [], pages: outcome.pages,
                                   diagnostics: outcome.diagnostics)
             }
-            state = try RenderedSite(handbook: outcome.handbook, results: outcome.verdicts[0], root: root, site: site,
-                                 search: options.search)
+            state = try RenderedSite(handbook: outcome.handbook, results: outcome.verdicts[0], theme: theme, vendor: vendor, site: site,
+                                     search: options.search)
             pending = []
             unsure = false
             return SiteUpdate(kind: .full, changes: changes.sorted(), written: [], pages: outcome.pages,
