@@ -21,13 +21,7 @@ public struct Linter: Sendable {
     /// The rules read the handbook and nothing else, so they run side by side; their problems
     /// come back in rule order, as if one ran after another.
     public func lint(_ handbook: Handbook) -> [Diagnostic] {
-        let found = Locked<[Int: [Diagnostic]]>([:])
-        DispatchQueue.concurrentPerform(iterations: rules.count) { i in
-            let problems = rules[i].check(handbook)
-            found.withLock { $0[i] = problems }
-        }
-        let byRule = found.withLock { $0 }
-        return rules.indices.flatMap { byRule[$0] ?? [] }
+        rules.concurrentMap { $0.check(handbook) }.flatMap { $0 }
     }
 }
 
@@ -60,13 +54,7 @@ struct BrokenPageLink: LintRule {
     func check(_ handbook: Handbook) -> [Diagnostic] {
         let root = URL(fileURLWithPath: handbook.root)
         // One stat per link: pages are checked on every core, problems kept in page order.
-        let found = Locked<[Int: [Diagnostic]]>([:])
-        DispatchQueue.concurrentPerform(iterations: handbook.pages.count) { i in
-            let problems = check(handbook.pages[i], root: root)
-            if !problems.isEmpty { found.withLock { $0[i] = problems } }
-        }
-        let byPage = found.withLock { $0 }
-        return handbook.pages.indices.flatMap { byPage[$0] ?? [] }
+        return handbook.pages.concurrentMap { check($0, root: root) }.flatMap { $0 }
     }
 
     private func check(_ page: Page, root: URL) -> [Diagnostic] {

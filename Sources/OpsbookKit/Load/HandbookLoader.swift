@@ -33,14 +33,7 @@ public struct HandbookLoader: Sendable {
     /// only cmark's own parse takes turns (`CMark` says why). Results keep the file order, so
     /// the handbook and its diagnostics are the same whichever thread finished first.
     func loadPages(_ files: [String], in content: URL) -> [(Page, [Diagnostic])] {
-        var slots = [(Page, [Diagnostic])?](repeating: nil, count: files.count)
-        slots.withUnsafeMutableBufferPointer { buffer in
-            let slots = Slots(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: files.count) { index in
-                slots.put(loadPage(files[index], in: content), at: index)
-            }
-        }
-        return slots.map { $0! }
+        files.concurrentMap { loadPage($0, in: content) }
     }
 
     /// `relative` is inside `content/`, e.g. `phases/phase-1.md`.
@@ -51,20 +44,6 @@ public struct HandbookLoader: Sendable {
             return (PageBuilder.build(path: path, relative: relative, text: ""), [d])
         }
         return PageBuilder.build(path: path, relative: relative, data: data)
-    }
-}
-
-/// The loader's result slots, filled by `concurrentPerform`'s iterations.
-///
-/// `@unchecked Sendable` is safe here: iteration `index` writes slot `index` and no other, no one
-/// reads a slot while the iterations run, and `concurrentPerform` returns only after all of them
-/// ended. (A `Synchronization.Mutex` taken per page instead is flagged by ThreadSanitizer on
-/// Linux: it locks with futexes TSan does not see, so TSan reports an access race.)
-private struct Slots<Value>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Value?>
-
-    func put(_ value: Value, at index: Int) {
-        buffer[index] = value
     }
 }
 

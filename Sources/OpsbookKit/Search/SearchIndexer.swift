@@ -28,15 +28,12 @@ public struct SearchIndexer: Sendable {
     /// Pages are read and their text extracted on every core; the index keeps the files' sorted
     /// order, and the first error in that order is the one reported.
     private static func extract(_ files: [String], in site: URL) throws -> [PageText] {
-        let slots = Locked<[Result<PageText?, any Error>?]>(Array(repeating: nil, count: files.count))
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
-            let result = Result<PageText?, any Error> {
-                let html = try String(contentsOf: site.appendingPathComponent(files[i]), encoding: .utf8)
-                return PageTextExtractor.extract(html: html, url: files[i])
+        try files.concurrentMap { file in
+            Result<PageText?, any Error> {
+                let html = try String(contentsOf: site.appendingPathComponent(file), encoding: .utf8)
+                return PageTextExtractor.extract(html: html, url: file)
             }
-            slots.withLock { $0[i] = result }
-        }
-        return try slots.withLock { $0 }.compactMap { try $0?.get() }
+        }.compactMap { try $0.get() }
     }
 
     /// Every indexed page's text, in the index's order (what `index` writes).
