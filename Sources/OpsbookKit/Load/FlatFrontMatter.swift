@@ -24,11 +24,12 @@ enum FlatFrontMatter {
             guard start < line.endIndex, line[start] == UInt8(ascii: " ") else { return nil }
             while start < line.endIndex, line[start] == UInt8(ascii: " ") { start = line.index(after: start) }
             let value = line[start...]
-            guard isPlain(value), seen.insert(key).inserted else { return nil }
+            guard isPlain(value) else { return nil }
+            let text = String(decoding: value, as: UTF8.self)
+            guard isPrintable(text), seen.insert(key).inserted else { return nil }
             // The key is ASCII, so the value's column in bytes is its column in characters too.
             let column = line.distance(from: line.startIndex, to: start) + 1
-            out.append((key, .init(text: String(decoding: value, as: UTF8.self),
-                                   position: SourcePosition(path: path, line: lineNumber, column: column))))
+            out.append((key, .init(text: text, position: SourcePosition(path: path, line: lineNumber, column: column))))
         }
         return out.isEmpty ? nil : out
     }
@@ -48,8 +49,8 @@ enum FlatFrontMatter {
     private static func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
 
     /// A value YAML reads as this very text: it does not start with an indicator or a space, does
-    /// not end in a space or a colon, and has no `: `, ` #`, tab, control character or DEL;
-    /// non-ASCII text is fine (titles are Chinese) when YAML counts it printable.
+    /// not end in a space or a colon, and has no `: `, ` #`, tab, control character or DEL.
+    /// Non-ASCII text is fine (titles are Chinese) when `isPrintable` says so.
     private static func isPlain(_ value: Substring.UTF8View) -> Bool {
         guard let first = value.first, let last = value.last else { return false }
         if "-?:,[]{}#&*!|>'\"%@` ".utf8.contains(first) { return false }
@@ -61,9 +62,13 @@ enum FlatFrontMatter {
             if byte == UInt8(ascii: "#") && previous == UInt8(ascii: " ") { return false }
             previous = byte
         }
-        // Non-ASCII must be YAML-printable ([A0-D7FF], [E000-FFFD], [10000-10FFFF]) and not one
-        // of YAML 1.1's line breaks (U+2028, U+2029) or a byte order mark (U+FEFF).
-        for scalar in String(decoding: value, as: UTF8.self).unicodeScalars where scalar.value >= 0x80 {
+        return true
+    }
+
+    /// Non-ASCII text YAML counts printable ([A0-D7FF], [E000-FFFD], [10000-10FFFF]), and none of
+    /// YAML 1.1's line breaks (U+2028, U+2029) or a byte order mark (U+FEFF).
+    private static func isPrintable(_ text: String) -> Bool {
+        for scalar in text.unicodeScalars where scalar.value >= 0x80 {
             let v = scalar.value
             let printable = (0xA0...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v) || v >= 0x10000
             if !printable || v == 0x2028 || v == 0x2029 || v == 0xFEFF { return false }
